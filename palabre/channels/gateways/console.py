@@ -1,0 +1,29 @@
+"""The demo and development gateway: nothing leaves the machine. Each message is logged and kept in the
+ConsoleMessage table (the demo's "phone"), which the demo page shows so a visitor can read their code."""
+
+import logging
+
+from django.db import transaction
+
+from palabre.channels.gateways.base import SendResult
+from palabre.channels.models import ConsoleMessage
+
+logger = logging.getLogger(__name__)
+
+KEEP_LAST = 200
+
+
+class ConsoleGateway:
+    def send(self, *, to: str, body: str, reference: str) -> SendResult:
+        with transaction.atomic():
+            message = ConsoleMessage.objects.create(to=to, body=body, reference=reference)
+            _forget_older_than(KEEP_LAST)
+        logger.info("SMS to %s (outbox #%s): %s", to, reference, body)
+        return SendResult(message_id=f"console-{message.pk}")
+
+
+def _forget_older_than(keep: int) -> None:
+    """Keep only the latest messages: the console store is a demo convenience, not an archive."""
+    oldest_kept = ConsoleMessage.objects.order_by("-id").values_list("id", flat=True)[keep - 1 : keep]
+    if oldest_kept:
+        ConsoleMessage.objects.filter(id__lt=oldest_kept[0]).delete()

@@ -1,0 +1,240 @@
+"""Palabre settings: one file, every value read from the environment with a safe default.
+
+Every variable is listed, with its meaning, in `.env.example` and README.md.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
+from django.utils.translation import gettext_lazy as _
+
+
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("PALABRE_DATA_DIR", BASE_DIR / "var"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_flag("PALABRE_DEBUG", False)
+# Demo mode shows the console SMS gateway's messages (login codes) on /demo/: never in production.
+DEMO_MODE = env_flag("PALABRE_DEMO", False)
+
+
+def _secret_key() -> str:
+    """The key from the environment, else one generated once and kept in the data directory."""
+    if os.environ.get("PALABRE_SECRET_KEY"):
+        return os.environ["PALABRE_SECRET_KEY"]
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("PALABRE_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("PALABRE_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "phonenumber_field",
+    "django_tasks",
+    "django_tasks_db",
+    "palabre.core",
+    "palabre.territory",
+    "palabre.accounts",
+    "palabre.channels",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "palabre.territory.middleware.CommuneLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "palabre.urls"
+WSGI_APPLICATION = "palabre.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "palabre" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "palabre.core.context_processors.platform",
+                "palabre.territory.context_processors.commune",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under DATA_DIR (WAL mode) unless DATABASE_URL points elsewhere (PostgreSQL).
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "palabre.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache (rate limits live in the database; the cache only speeds pages up).
+REDIS_URL = os.environ.get("PALABRE_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Background work: Django's Tasks API with the database backend; `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("PALABRE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "territory:national_home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Languages: French is the source language; national languages Django does not know are described here.
+LANG_INFO.update(
+    {
+        "fon": {"bidi": False, "code": "fon", "name": "Fon", "name_local": "Fɔ̀ngbè"},
+        "yo": {"bidi": False, "code": "yo", "name": "Yoruba", "name_local": "Èdè Yorùbá"},
+        "bba": {"bidi": False, "code": "bba", "name": "Bariba", "name_local": "Baatɔnum"},
+        "ddn": {"bidi": False, "code": "ddn", "name": "Dendi", "name_local": "Dendi"},
+        "guw": {"bidi": False, "code": "guw", "name": "Gun", "name_local": "Gungbe"},
+    }
+)
+LANGUAGE_CODE = "fr"
+LANGUAGES = [
+    ("fr", _("Français")),
+    ("en", _("Anglais")),
+    ("fon", _("Fon")),
+    ("yo", _("Yoruba")),
+    ("bba", _("Bariba")),
+    ("ddn", _("Dendi")),
+    ("guw", _("Goun")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+TIME_ZONE = "Africa/Porto-Novo"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "palabre" / "static"]
+WHITENOISE_USE_FINDERS = True
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+
+# Reference data: folder holding benin_communes_adm2.geojson (commune boundaries). Maps work without it.
+BOUNDARIES_DIR = os.environ.get("PALABRE_BOUNDARIES_DIR", "")
+
+# Phones and SMS.
+PHONENUMBER_DEFAULT_REGION = "BJ"
+PHONENUMBER_DB_FORMAT = "E164"
+SMS_GATEWAY = os.environ.get("PALABRE_SMS_GATEWAY", "palabre.channels.gateways.console.ConsoleGateway")
+SMS_SENDER_ID = os.environ.get("PALABRE_SMS_SENDER_ID", "PALABRE")
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PALABRE_OUTBOX_MAX_ATTEMPTS", "6"))
+
+# One-time login codes.
+OTP_CODE_TTL_SECONDS = int(os.environ.get("PALABRE_OTP_TTL_SECONDS", "300"))
+OTP_MAX_ATTEMPTS = int(os.environ.get("PALABRE_OTP_MAX_ATTEMPTS", "5"))
+OTP_MAX_SENDS_PER_NUMBER_PER_HOUR = int(os.environ.get("PALABRE_OTP_SENDS_PER_NUMBER", "3"))
+OTP_MAX_SENDS_PER_IP_PER_HOUR = int(os.environ.get("PALABRE_OTP_SENDS_PER_IP", "20"))
+OTP_TOTP_ISSUER = "Palabre"
+
+# Security headers. HTTPS settings follow PALABRE_HTTPS (on unless DEBUG).
+HTTPS = env_flag("PALABRE_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_flag("PALABRE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("PALABRE_BEHIND_PROXY", False) else None
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+EMAIL_BACKEND = os.environ.get("PALABRE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PALABRE_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,17 @@
+"""Top-level routes. Every commune page lives under /<commune-slug>/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("compte/", include("palabre.accounts.urls")),
+    path("demo/", include("palabre.channels.urls")),
+    path("<slug:commune_slug>/gestion/", include("palabre.accounts.urls_commune")),
+    path("", include("palabre.territory.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
