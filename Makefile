@@ -45,7 +45,7 @@ test: $(VENV)/.installed-dev locale/.compiled
 	scripts/test-postgres $(PG_TEST_URL)
 
 test-sqlite: $(VENV)/.installed-dev locale/.compiled
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "palabre.territory",
     "palabre.accounts",
     "palabre.channels",
+    "palabre.reports",
 ]
 
 MIDDLEWARE = [
@@ -196,7 +197,7 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PALABRE_OUTBOX_MAX_ATTEMPTS", "6"))
 OTP_CODE_TTL_SECONDS = int(os.environ.get("PALABRE_OTP_TTL_SECONDS", "300"))
 OTP_MAX_ATTEMPTS = int(os.environ.get("PALABRE_OTP_MAX_ATTEMPTS", "5"))
 OTP_MAX_SENDS_PER_NUMBER_PER_HOUR = int(os.environ.get("PALABRE_OTP_SENDS_PER_NUMBER", "3"))
-OTP_MAX_SENDS_PER_IP_PER_HOUR = int(os.environ.get("PALABRE_OTP_SENDS_PER_IP", "20"))
+OTP_MAX_SENDS_PER_IP_PER_HOUR = int(os.environ.get("PALABRE_OTP_SENDS_PER_IP", "60"))
 OTP_TOTP_ISSUER = "Palabre"
 
 # Security headers. HTTPS settings follow PALABRE_HTTPS (on unless DEBUG).

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("palabre.accounts.urls")),
     path("demo/", include("palabre.channels.urls")),
+    path("national/", include("palabre.reports.urls")),
     path("<slug:commune_slug>/gestion/", include("palabre.accounts.urls_commune")),
     path("", include("palabre.territory.urls")),
 ]

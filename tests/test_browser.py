@@ -21,9 +21,11 @@ def page(live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    from palabre.territory.models import Commune
     from palabre.territory.services import territory_load
 
     territory_load()
+    Commune.objects.filter(slug="bohicon").update(languages=["fr", "fon", "en"])
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(java_script_enabled=False, locale="fr-FR")
