@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-SHARED ?= $(abspath ../shared)
+# The shared reference data: beside the checkout, or the workplace's copy for a checkout made elsewhere.
+SHARED ?= $(abspath $(firstword $(wildcard ../shared /work/shared) ../shared))
+export PALABRE_SHARED_DIR ?= $(SHARED)
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/palabre
 
 export PALABRE_BOUNDARIES_DIR ?= $(SHARED)/data/benin

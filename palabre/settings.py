@@ -5,7 +5,9 @@ Every variable is listed, with its meaning, in `.env.example` and README.md.
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
     "palabre.territory",
     "palabre.accounts",
     "palabre.channels",
+    "palabre.grievances",
+    "palabre.budgeting",
     "palabre.reports",
 ]
 
@@ -183,6 +187,10 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Optional map tiles for the interactive complaint map, e.g. https://tile.example.org/{z}/{x}/{y}.png
+# (its host is then allowed in the content security policy). Empty: maps draw the commune outline only.
+MAP_TILES_URL = os.environ.get("PALABRE_MAP_TILES_URL", "")
+
 # Reference data: folder holding benin_communes_adm2.geojson (commune boundaries). Maps work without it.
 BOUNDARIES_DIR = os.environ.get("PALABRE_BOUNDARIES_DIR", "")
 
@@ -192,6 +200,11 @@ PHONENUMBER_DB_FORMAT = "E164"
 SMS_GATEWAY = os.environ.get("PALABRE_SMS_GATEWAY", "palabre.channels.gateways.console.ConsoleGateway")
 SMS_SENDER_ID = os.environ.get("PALABRE_SMS_SENDER_ID", "PALABRE")
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PALABRE_OUTBOX_MAX_ATTEMPTS", "6"))
+# Africa's Talking signs nothing: its webhooks must carry ?token=<this>. Empty (the demo): no token asked.
+AT_TOKEN = os.environ.get("PALABRE_AT_TOKEN", "")
+# Bulk SMS announcements: price of one segment (shown to staff before sending) and send rate.
+SMS_SEGMENT_PRICE_XOF = Decimal(os.environ.get("PALABRE_SMS_SEGMENT_PRICE_XOF", "25"))
+SMS_BULK_PER_MINUTE = int(os.environ.get("PALABRE_SMS_BULK_PER_MINUTE", "60"))
 
 # One-time login codes.
 OTP_CODE_TTL_SECONDS = int(os.environ.get("PALABRE_OTP_TTL_SECONDS", "300"))
@@ -217,12 +230,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+
+def _tile_hosts() -> list[str]:
+    parts = urlsplit(MAP_TILES_URL)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_tile_hosts()],
         "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],

@@ -12,6 +12,8 @@ urlpatterns = [
     path("demo/", include("palabre.channels.urls")),
     path("national/", include("palabre.reports.urls")),
     path("<slug:commune_slug>/gestion/", include("palabre.accounts.urls_commune")),
+    path("api/open311/v2/", include("palabre.grievances.open311.urls")),
+    path("<slug:commune_slug>/plaintes/", include("palabre.grievances.urls")),
     path("", include("palabre.territory.urls")),
 ]
 if settings.DEBUG:

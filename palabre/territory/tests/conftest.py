@@ -3,8 +3,7 @@ from pathlib import Path
 import pytest
 
 from palabre.territory.services import territory_load
-
-SHARED_BENIN = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "benin"
+from tests.shared_data import BENIN_DIR as SHARED_BENIN
 
 
 @pytest.fixture

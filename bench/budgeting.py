@@ -1,0 +1,96 @@
+"""Tally speed and memory: Palabre's engine against pabutools, side by side, on the shared pabulib files.
+
+    .venv/bin/python bench/budgeting.py [--data DIR] [--only FILE ...] [--rules RULE ...] [--repeat 3]
+
+Each measurement runs in a fresh process (`--one TOOL FILE RULE`): the file is parsed, then the rule is
+timed (parsing excluded, for both tools) and the growth of the process's peak resident memory during the
+rule is read from getrusage (no tracing overhead). Palabre's time is the best of --repeat runs on a fresh
+copy of the election (so cached vote counts are recomputed); pabutools runs once (minutes on the big files:
+about 5 minutes in all). Needs pabutools (`pip install -e .[dev]`). Prints a Markdown table.
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+RULES = ["greedy", "greedy-cost", "mes", "mes-cardinality", "mes-complete"]
+
+
+def peak_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def measure_palabre(path: Path, rule: str, repeat: int) -> tuple[float, int]:
+    from palabre.budgeting.tally import Election, read_pabulib, tally
+
+    parsed = read_pabulib(path)
+    before = peak_kib()
+    best = float("inf")
+    for _ in range(repeat):
+        election = Election(parsed.meta, parsed.projects, parsed.ballots)
+        started = time.perf_counter()
+        tally(election, rule)
+        best = min(best, time.perf_counter() - started)
+    return best, peak_kib() - before
+
+
+def measure_pabutools(path: Path, rule: str) -> tuple[float, int]:
+    from pabutools.election import parse_pabulib
+    from pabutools_outcomes import compute
+
+    instance, profile = parse_pabulib(str(path))
+    before = peak_kib()
+    started = time.perf_counter()
+    compute(rule, instance, profile)
+    return time.perf_counter() - started, peak_kib() - before
+
+
+def one(tool: str, path: str, rule: str, repeat: int) -> None:
+    if tool == "palabre":
+        seconds, kib = measure_palabre(Path(path), rule, repeat)
+    else:
+        seconds, kib = measure_pabutools(Path(path), rule)
+    print(json.dumps({"seconds": seconds, "kib": kib}))
+
+
+def spawn(tool: str, path: Path, rule: str, repeat: int) -> dict:
+    command = [sys.executable, __file__, "--one", tool, str(path), rule, "--repeat", str(repeat)]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="/work/shared/data/pabulib")
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--rules", nargs="*", default=RULES, choices=RULES)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one", nargs=3, metavar=("TOOL", "FILE", "RULE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        one(*args.one, args.repeat)
+        return
+    files = sorted(Path(args.data).glob("*.pb"), key=lambda path: path.stat().st_size)
+    if args.only:
+        files = [path for path in files if path.name in args.only]
+    print("| File | rule | pabutools | Palabre | speed-up | peak memory pabutools / Palabre |")
+    print("|---|---|---:|---:|---:|---:|")
+    for path in files:
+        for rule in args.rules:
+            theirs = spawn("pabutools", path, rule, 1)
+            ours = spawn("palabre", path, rule, args.repeat)
+            ratio = theirs["seconds"] / max(ours["seconds"], 1e-9)
+            memory = f"{theirs['kib'] / 1024:.1f} MiB / {ours['kib'] / 1024:.1f} MiB"
+            times = f"{theirs['seconds'] * 1000:.0f} ms | {ours['seconds'] * 1000:.1f} ms"
+            print(f"| {path.stem} | {rule} | {times} | {ratio:.0f}x | {memory} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

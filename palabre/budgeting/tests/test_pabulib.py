@@ -1,0 +1,56 @@
+from fractions import Fraction
+
+import pytest
+
+from palabre.budgeting.tally import PabulibError, parse_pabulib, read_pabulib, write_pabulib
+
+from .shared_files import PABULIB_FILES, requires_shared_files
+
+TRICKY = (
+    'META\r\nkey;value\r\nbudget;1000.5\nvote_type;cumulative\r\ndescription;"A ""quoted"" one; really"\n'
+    "PROJECTS\nproject_id;cost;name\nL21/01/VII;100.0;Parc\n9;200;Puits\n10;300;\n"
+    "VOTES\nvoter_id;vote;points;sex\nv1;L21/01/VII,10;2,1;F\nv2;9;3;\nv3;;;M\n"
+)
+
+
+def test_parse_handles_line_endings_quotes_decimals_and_alphanumeric_ids():
+    election = parse_pabulib(TRICKY)
+    assert election.budget == Fraction(2001, 2)
+    assert election.meta["description"] == 'A "quoted" one; really'
+    assert list(election.projects) == ["L21/01/VII", "9", "10"]
+    assert election.projects["L21/01/VII"].cost == 100
+    assert election.projects["9"].name == "Puits"
+    first, _, empty = election.ballots
+    assert first.projects == ("L21/01/VII", "10") and first.points == (2, 1)
+    assert first.fields == {"sex": "F"}
+    assert empty.projects == () and empty.points == ()
+    assert election.scores == {"L21/01/VII": 2, "9": 3, "10": 1}
+    assert election.votes == {"L21/01/VII": 1, "9": 1, "10": 1}
+
+
+def test_round_trip_of_a_hand_written_file():
+    election = parse_pabulib(TRICKY)
+    assert parse_pabulib(write_pabulib(election)) == election
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PROJECTS\nproject_id;cost\n1;10\n",
+        "META\nkey;value\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;10\nVOTES\nvoter_id;vote\n1;1\n",
+        "META\nkey;value\nbudget;10\nPROJECTS\nproject_id;cost\n1;10\nVOTES\nvoter_id;vote\n1;2\n",
+    ],
+    ids=["no-meta", "no-budget", "unknown-project"],
+)
+def test_unreadable_files_are_refused(text):
+    with pytest.raises(PabulibError):
+        parse_pabulib(text)
+
+
+@requires_shared_files
+@pytest.mark.parametrize("path", PABULIB_FILES, ids=lambda path: path.name)
+def test_export_then_import_gives_the_same_election(path):
+    election = read_pabulib(path)
+    assert len(election.projects) == int(election.meta["num_projects"])
+    assert len(election.ballots) == int(election.meta["num_votes"])
+    assert parse_pabulib(write_pabulib(election)) == election

@@ -1,0 +1,56 @@
+"""Writes on complaints, by topic; import them from here: `from palabre.grievances import services`."""
+
+from palabre.grievances.services.categories import categories_ensure_defaults
+from palabre.grievances.services.citizen import (
+    TrackingRateLimited,
+    complaint_add_information,
+    complaint_disagree,
+    complaint_rate,
+    tracking_lookup,
+)
+from palabre.grievances.services.common import normalize_code
+from palabre.grievances.services.filing import complaint_file, complaint_support
+from palabre.grievances.services.handling import (
+    ReporterIdentity,
+    complaint_acknowledge,
+    complaint_assign,
+    complaint_close,
+    complaint_mark_duplicate,
+    complaint_note,
+    complaint_reassign,
+    complaint_refer,
+    complaint_reject,
+    complaint_resolve,
+    complaint_reveal_identity,
+    complaint_start,
+    complaints_bulk_assign,
+)
+from palabre.grievances.services.sweeps import auto_close_sweep, escalation_sweep, rating_request_sweep
+
+__all__ = [
+    "ReporterIdentity",
+    "TrackingRateLimited",
+    "auto_close_sweep",
+    "categories_ensure_defaults",
+    "complaint_acknowledge",
+    "complaint_add_information",
+    "complaint_assign",
+    "complaint_close",
+    "complaint_disagree",
+    "complaint_file",
+    "complaint_mark_duplicate",
+    "complaint_note",
+    "complaint_rate",
+    "complaint_reassign",
+    "complaint_refer",
+    "complaint_reject",
+    "complaint_resolve",
+    "complaint_reveal_identity",
+    "complaint_start",
+    "complaint_support",
+    "complaints_bulk_assign",
+    "escalation_sweep",
+    "normalize_code",
+    "rating_request_sweep",
+    "tracking_lookup",
+]

@@ -1,0 +1,28 @@
+"""Complaint pages under /<commune-slug>/plaintes/: citizens' pages, then officers' under gestion/."""
+
+from django.urls import path, re_path
+
+from palabre.grievances.views import exports, office, public
+
+CODE = r"(?P<code>[A-Za-z]{3}-?[A-Za-z0-9]{4,6})"
+
+app_name = "grievances"
+urlpatterns = [
+    path("", public.complaint_list, name="list"),
+    path("deposer/", public.complaint_file, name="file"),
+    path("deposer/merci/", public.complaint_filed, name="filed"),
+    path("suivi/", public.tracking, name="tracking"),
+    path("suivi/<slug:action>/", public.tracking_action, name="tracking_action"),
+    path("carte/", public.complaint_map, name="map"),
+    path("carte/contour.json", public.commune_outline, name="outline"),
+    path("statistiques/", public.statistics, name="statistics"),
+    path("gestion/", office.queue, name="queue"),
+    path("gestion/confidentielles/", office.queue, {"confidential": True}, name="confidential_queue"),
+    path("gestion/attribuer/", office.bulk_assign, name="bulk_assign"),
+    path("gestion/export.csv", exports.export_csv, name="export_csv"),
+    path("gestion/export.xlsx", exports.export_xlsx, name="export_xlsx"),
+    re_path(rf"^gestion/{CODE}/$", office.complaint, name="office_complaint"),
+    re_path(rf"^gestion/{CODE}/(?P<action>[a-z]+)/$", office.complaint_action, name="office_action"),
+    re_path(rf"^{CODE}/$", public.complaint_detail, name="detail"),
+    re_path(rf"^{CODE}/soutenir/$", public.complaint_support, name="support"),
+]
