@@ -1,17 +1,21 @@
 """Tally speed and memory: Palabre's engine against pabutools, side by side, on the shared pabulib files.
 
-    .venv/bin/python bench/budgeting.py [--data DIR] [--only FILE ...] [--rules RULE ...] [--repeat 3]
+    .venv/bin/python bench/budgeting.py [--data DIR] [--only FILE ...] [--rules RULE ...] [--seconds 1]
 
 Each measurement runs in a fresh process (`--one TOOL FILE RULE`): the file is parsed, then the rule is
 timed (parsing excluded, for both tools) and the growth of the process's peak resident memory during the
-rule is read from getrusage (no tracing overhead). Palabre's time is the best of --repeat runs on a fresh
-copy of the election (so cached vote counts are recomputed); pabutools runs once (minutes on the big files:
-about 5 minutes in all). Needs pabutools (`pip install -e .[dev]`). Prints a Markdown table.
+rule is read from getrusage (no tracing overhead). Timed, for both tools: the rule call alone on an
+already-parsed election (pabutools: its rule function on the parsed instance and profile, which builds its
+satisfaction profile inside; Palabre: `tally()` on a fresh copy of the election, so cached vote counts and
+money units are recomputed). Each time is the median of repeated runs: as many as fit in --seconds (at least
+one, at most 200), so millisecond cases are repeated many times and the minutes-long ones run once.
+Needs pabutools (`pip install -e .[dev]`). Prints a Markdown table.
 """
 
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -28,41 +32,52 @@ def peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def measure_palabre(path: Path, rule: str, repeat: int) -> tuple[float, int]:
+def median_time(run, budget_seconds: float) -> float:
+    """Median duration of run(), repeated while the total stays under budget_seconds (1 to 200 runs)."""
+    times: list[float] = []
+    while not times or (sum(times) < budget_seconds and len(times) < 200):
+        times.append(run())
+    return statistics.median(times)
+
+
+def measure_palabre(path: Path, rule: str, budget_seconds: float) -> tuple[float, int]:
     from palabre.budgeting.tally import Election, read_pabulib, tally
 
     parsed = read_pabulib(path)
-    before = peak_kib()
-    best = float("inf")
-    for _ in range(repeat):
+
+    def run() -> float:
         election = Election(parsed.meta, parsed.projects, parsed.ballots)
         started = time.perf_counter()
         tally(election, rule)
-        best = min(best, time.perf_counter() - started)
-    return best, peak_kib() - before
+        return time.perf_counter() - started
+
+    before = peak_kib()
+    return median_time(run, budget_seconds), peak_kib() - before
 
 
-def measure_pabutools(path: Path, rule: str) -> tuple[float, int]:
+def measure_pabutools(path: Path, rule: str, budget_seconds: float) -> tuple[float, int]:
     from pabutools.election import parse_pabulib
     from pabutools_outcomes import compute
 
     instance, profile = parse_pabulib(str(path))
+
+    def run() -> float:
+        started = time.perf_counter()
+        compute(rule, instance, profile)
+        return time.perf_counter() - started
+
     before = peak_kib()
-    started = time.perf_counter()
-    compute(rule, instance, profile)
-    return time.perf_counter() - started, peak_kib() - before
+    return median_time(run, budget_seconds), peak_kib() - before
 
 
-def one(tool: str, path: str, rule: str, repeat: int) -> None:
-    if tool == "palabre":
-        seconds, kib = measure_palabre(Path(path), rule, repeat)
-    else:
-        seconds, kib = measure_pabutools(Path(path), rule)
+def one(tool: str, path: str, rule: str, budget_seconds: float) -> None:
+    measure = measure_palabre if tool == "palabre" else measure_pabutools
+    seconds, kib = measure(Path(path), rule, budget_seconds)
     print(json.dumps({"seconds": seconds, "kib": kib}))
 
 
-def spawn(tool: str, path: Path, rule: str, repeat: int) -> dict:
-    command = [sys.executable, __file__, "--one", tool, str(path), rule, "--repeat", str(repeat)]
+def spawn(tool: str, path: Path, rule: str, budget_seconds: float) -> dict:
+    command = [sys.executable, __file__, "--one", tool, str(path), rule, "--seconds", str(budget_seconds)]
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
@@ -71,11 +86,11 @@ def main() -> None:
     parser.add_argument("--data", default="/work/shared/data/pabulib")
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--rules", nargs="*", default=RULES, choices=RULES)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=1.0, help="time budget per measurement")
     parser.add_argument("--one", nargs=3, metavar=("TOOL", "FILE", "RULE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        one(*args.one, args.repeat)
+        one(*args.one, args.seconds)
         return
     files = sorted(Path(args.data).glob("*.pb"), key=lambda path: path.stat().st_size)
     if args.only:
@@ -84,8 +99,8 @@ def main() -> None:
     print("|---|---|---:|---:|---:|---:|")
     for path in files:
         for rule in args.rules:
-            theirs = spawn("pabutools", path, rule, 1)
-            ours = spawn("palabre", path, rule, args.repeat)
+            theirs = spawn("pabutools", path, rule, args.seconds)
+            ours = spawn("palabre", path, rule, args.seconds)
             ratio = theirs["seconds"] / max(ours["seconds"], 1e-9)
             memory = f"{theirs['kib'] / 1024:.1f} MiB / {ours['kib'] / 1024:.1f} MiB"
             times = f"{theirs['seconds'] * 1000:.0f} ms | {ours['seconds'] * 1000:.1f} ms"

@@ -202,6 +202,8 @@ SMS_SENDER_ID = os.environ.get("PALABRE_SMS_SENDER_ID", "PALABRE")
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PALABRE_OUTBOX_MAX_ATTEMPTS", "6"))
 # Africa's Talking signs nothing: its webhooks must carry ?token=<this>. Empty (the demo): no token asked.
 AT_TOKEN = os.environ.get("PALABRE_AT_TOKEN", "")
+# The platform's USSD code; a commune's extension follows it (*384*229*7# reaches the commune "7").
+USSD_CODE = os.environ.get("PALABRE_USSD_CODE", "*384*229#")
 # Bulk SMS announcements: price of one segment (shown to staff before sending) and send rate.
 SMS_SEGMENT_PRICE_XOF = Decimal(os.environ.get("PALABRE_SMS_SEGMENT_PRICE_XOF", "25"))
 SMS_BULK_PER_MINUTE = int(os.environ.get("PALABRE_SMS_BULK_PER_MINUTE", "60"))

@@ -4,14 +4,15 @@ import datetime
 from itertools import groupby
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from palabre.accounts import services
 from palabre.accounts.models import COMMUNE_ROLES
 from palabre.accounts.phone import national_format, read_benin_phone
 from palabre.accounts.services import Profile
 from palabre.core.choices import Gender
+from palabre.core.http import client_ip
 from palabre.territory.models import Arrondissement, Village
 
 
@@ -81,7 +82,15 @@ class StaffLoginForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        self.user = authenticate(self.request, phone=cleaned["phone"], password=cleaned["password"])
+        try:
+            self.user = services.staff_password_check(
+                phone=cleaned["phone"],
+                password=cleaned["password"],
+                ip=client_ip(self.request),
+                request=self.request,
+            )
+        except services.StaffLoginLimited as refusal:
+            raise forms.ValidationError(refusal.message, code="rate_limited") from refusal
         if self.user is None:
             raise forms.ValidationError(_("Numéro ou mot de passe incorrect."), code="invalid_login")
         return cleaned

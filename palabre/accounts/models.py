@@ -171,3 +171,18 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StaffLoginFailure(models.Model):
+    """A wrong staff password, counted to slow down guessing (per number and per connection, one hour)."""
+
+    phone = PhoneNumberField(_("numéro de téléphone"), db_index=True)
+    ip_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("échec de connexion du personnel")
+        verbose_name_plural = _("échecs de connexion du personnel")
+
+    def __str__(self) -> str:
+        return f"{self.phone} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -23,6 +23,11 @@ def is_commune_admin(user: User, commune: Commune) -> bool:
     return Membership.objects.filter(user=user, commune=commune, role=Role.COMMUNE_ADMIN).exists()
 
 
+def user_roles_in(user: User, commune: Commune) -> set[str]:
+    """The roles `user` holds in `commune`."""
+    return set(Membership.objects.filter(user=user, commune=commune).values_list("role", flat=True))
+
+
 def user_memberships(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("commune").order_by("commune__name", "role")
 

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -16,11 +17,14 @@ from django.utils.translation import ngettext, pgettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from phonenumber_field.phonenumber import PhoneNumber
 
-from palabre.accounts.models import Membership, OneTimeCode, Role, User
+from palabre.accounts.models import Membership, OneTimeCode, Role, StaffLoginFailure, User
 from palabre.core.services import audit_record, outbox_forget_phone, participation_forget, sms_queue
 from palabre.territory.models import Arrondissement, Commune, Village
 
 RATE_WINDOW = datetime.timedelta(hours=1)
+# Wrong staff passwords allowed per hour, per number and per connection (offices share one address).
+STAFF_PASSWORD_TRIES = 10
+STAFF_IP_TRIES = 50
 CODE_DIGITS = 6
 
 
@@ -37,6 +41,18 @@ class OtpRateLimited(Exception):
         return ngettext(
             "Trop de codes ont été demandés. Réessayez dans %(minutes)s minute.",
             "Trop de codes ont été demandés. Réessayez dans %(minutes)s minutes.",
+            self.minutes,
+        ) % {"minutes": self.minutes}
+
+
+class StaffLoginLimited(OtpRateLimited):
+    """Too many wrong staff passwords for this number or from this connection."""
+
+    @property
+    def message(self) -> str:
+        return ngettext(
+            "Trop d'essais de mot de passe. Réessayez dans %(minutes)s minute.",
+            "Trop d'essais de mot de passe. Réessayez dans %(minutes)s minutes.",
             self.minutes,
         ) % {"minutes": self.minutes}
 
@@ -76,17 +92,46 @@ def _retry_at(sends: list[datetime.datetime], limit: int) -> datetime.datetime |
     return sorted(sends)[-limit] + RATE_WINDOW
 
 
-def _check_send_limits(*, phone: PhoneNumber, ip_hash: str, now: datetime.datetime) -> None:
-    recent = OneTimeCode.objects.filter(created_at__gt=now - RATE_WINDOW)
-    by_ip = list(recent.filter(ip_hash=ip_hash).values_list("created_at", flat=True))
-    by_phone = list(recent.filter(phone=phone).values_list("created_at", flat=True))
+def _wait_until(recent, *, phone: PhoneNumber, ip_hash: str, per_phone: int, per_ip: int):
+    """When a new attempt is allowed again, if `recent` attempts (within the hour) reached a limit."""
     waits = [
-        _retry_at(by_ip, settings.OTP_MAX_SENDS_PER_IP_PER_HOUR),
-        _retry_at(by_phone, settings.OTP_MAX_SENDS_PER_NUMBER_PER_HOUR),
+        _retry_at(list(recent.filter(phone=phone).values_list("created_at", flat=True)), per_phone),
+        _retry_at(list(recent.filter(ip_hash=ip_hash).values_list("created_at", flat=True)), per_ip),
     ]
-    retry_at = max((wait for wait in waits if wait), default=None)
+    return max((wait for wait in waits if wait), default=None)
+
+
+def _check_send_limits(*, phone: PhoneNumber, ip_hash: str, now: datetime.datetime) -> None:
+    retry_at = _wait_until(
+        OneTimeCode.objects.filter(created_at__gt=now - RATE_WINDOW),
+        phone=phone,
+        ip_hash=ip_hash,
+        per_phone=settings.OTP_MAX_SENDS_PER_NUMBER_PER_HOUR,
+        per_ip=settings.OTP_MAX_SENDS_PER_IP_PER_HOUR,
+    )
     if retry_at:
         raise OtpRateLimited(retry_at=retry_at, now=now)
+
+
+def staff_password_check(*, phone: PhoneNumber, password: str, ip: str, request=None) -> User | None:
+    """The staff member with this number and password, or None (the failure is counted). After too many
+    wrong passwords for this number or from this connection within the hour, raises StaffLoginLimited
+    before even checking the password."""
+    now = timezone.now()
+    ip_hash = hash_ip(ip)
+    retry_at = _wait_until(
+        StaffLoginFailure.objects.filter(created_at__gt=now - RATE_WINDOW),
+        phone=phone,
+        ip_hash=ip_hash,
+        per_phone=STAFF_PASSWORD_TRIES,
+        per_ip=STAFF_IP_TRIES,
+    )
+    if retry_at:
+        raise StaffLoginLimited(retry_at=retry_at, now=now)
+    user = authenticate(request, phone=phone, password=password)
+    if user is None:
+        StaffLoginFailure.objects.create(phone=phone, ip_hash=ip_hash, created_at=now)
+    return user
 
 
 def _otp_sms_body(code: str, language: str) -> str:

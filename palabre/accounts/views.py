@@ -24,24 +24,13 @@ from phonenumber_field.phonenumber import PhoneNumber
 from palabre.accounts import forms, queries, services
 from palabre.accounts.models import User
 from palabre.accounts.phone import national_format
+from palabre.core.http import client_ip, posted
 
 OTP_PHONE_KEY = "accounts_otp_phone"
 NEXT_KEY = "accounts_next"
 STAFF_PENDING_KEY = "accounts_staff_pending"
 STAFF_PENDING_SECONDS = 600
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def posted(request: HttpRequest):
-    """The submitted data on POST (even empty, so required fields complain), else None (unbound form)."""
-    return request.POST if request.method == "POST" else None
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address; behind our reverse proxy, the last address it appended."""
-    if settings.SECURE_PROXY_SSL_HEADER and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _remember_next(request: HttpRequest) -> None:

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from palabre.accounts import forms, queries, services
 from palabre.accounts.models import Role
 from palabre.accounts.permissions import access_commune_member, access_commune_staff
-from palabre.accounts.views import posted
+from palabre.core import staff_tools
+from palabre.core.http import posted
 
 
 def home_view(request: HttpRequest, commune_slug: str) -> HttpResponse:
@@ -20,6 +21,7 @@ def home_view(request: HttpRequest, commune_slug: str) -> HttpResponse:
         "membership": membership,
         "staff": queries.commune_staff(commune),
         "is_admin": queries.is_commune_admin(request.user, commune),
+        "tools": staff_tools.tools_for(commune, queries.user_roles_in(request.user, commune)),
     }
     return render(request, "accounts/commune_staff_home.html", context)
 

@@ -1,6 +1,216 @@
+"""What the channels keep: every inbound request, per-phone settings, delivery reports, gateway credentials,
+and the console gateway's demo "phone"."""
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class InboundKind(models.TextChoices):
+    USSD = "ussd", _("Étape USSD")
+    SMS = "sms", _("SMS")
+    VOICE = "voice", _("Appel vocal")
+    WHATSAPP = "whatsapp", _("Message WhatsApp")
+    DELIVERY = "delivery", _("Accusé de réception")
+
+
+class InboundQuerySet(models.QuerySet):
+    def of_commune(self, commune):
+        return self.filter(commune=commune)
+
+    def from_phone(self, phone: str):
+        return self.filter(phone=phone)
+
+
+class InboundMessage(models.Model):
+    """One request a gateway sent us, stored BEFORE it is processed.
+
+    `external_id` is the gateway's own identifier of the request (Africa's Talking sessionId + text for a
+    USSD step, the message id for an SMS, sessionId/CallSid for a voice callback, the wamid for WhatsApp),
+    so a retry of the same request finds this row and gets `reply` back instead of being processed again.
+    `payload` keeps only the fields needed to process the request again, never the whole raw request.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Reçu")
+        PROCESSED = "processed", _("Traité")
+        FAILED = "failed", _("Échec du traitement")
+        BLOCKED = "blocked", _("Numéro bloqué")
+        LIMITED = "limited", _("Trop de messages")
+
+    gateway = models.CharField(_("passerelle"), max_length=30)
+    kind = models.CharField(_("nature"), max_length=10, choices=InboundKind.choices)
+    external_id = models.CharField(_("identifiant passerelle"), max_length=200)
+    phone = models.CharField(_("numéro"), max_length=20, blank=True)
+    commune = models.ForeignKey(
+        "territory.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    payload = models.JSONField(_("contenu"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+    processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    reply = models.TextField(_("réponse envoyée"), blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    objects = InboundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("message entrant")
+        verbose_name_plural = _("messages entrants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "kind", "external_id"], name="channels_inbound_unique_external_id"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["phone", "kind", "received_at"], name="channels_inbound_phone_idx"),
+            models.Index(fields=["commune", "received_at"], name="channels_inbound_commune_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway}/{self.kind} {self.external_id}"
+
+    @property
+    def is_final(self) -> bool:
+        """Processed, or refused (blocked, rate-limited): a retry gets the stored reply."""
+        return self.status not in (self.Status.RECEIVED, self.Status.FAILED)
+
+
+class PhoneProfile(models.Model):
+    """What we remember about a phone number across channels, whether or not its owner has an account:
+    the language it chose, its commune, whether it said STOP, whether staff blocked it."""
+
+    phone = models.CharField(_("numéro"), max_length=20, unique=True)
+    language = models.CharField(_("langue"), max_length=8, blank=True)
+    commune = models.ForeignKey(
+        "territory.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opted_out_at = models.DateTimeField(_("désabonné le (STOP)"), null=True, blank=True)
+    blocked_at = models.DateTimeField(_("bloqué le"), null=True, blank=True)
+    blocked_reason = models.CharField(_("motif du blocage"), max_length=200, blank=True)
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bloqué par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    blocked_in = models.ForeignKey(
+        "territory.Commune",
+        verbose_name=_("bloqué par la commune"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profil de numéro")
+        verbose_name_plural = _("profils de numéros")
+        indexes = [models.Index(fields=["blocked_in", "blocked_at"], name="channels_phone_blocked_idx")]
+
+    def __str__(self) -> str:
+        return self.phone
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
+
+    @property
+    def is_opted_out(self) -> bool:
+        return self.opted_out_at is not None
+
+
+class DeliveryReport(models.Model):
+    """The latest delivery status a gateway reported for one message we sent (keyed by the gateway's id,
+    which the outbox stores in `OutboundMessage.gateway_message_id`)."""
+
+    gateway = models.CharField(_("passerelle"), max_length=30)
+    gateway_message_id = models.CharField(_("identifiant passerelle"), max_length=100)
+    status = models.CharField(_("état"), max_length=30)
+    failure_reason = models.CharField(_("raison de l'échec"), max_length=100, blank=True)
+    is_delivered = models.BooleanField(_("remis"), default=False)
+    is_final = models.BooleanField(_("définitif"), default=False)
+    reported_at = models.DateTimeField(_("signalé le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("accusé de réception")
+        verbose_name_plural = _("accusés de réception")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_message_id"], name="channels_delivery_unique_message"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway_message_id}: {self.status}"
+
+
+class GatewayCredential(models.Model):
+    """The account a gateway uses, for one commune or (commune empty) the whole platform.
+
+    Secrets are never shown back in full (only their last 4 characters). A secret field may hold
+    `env:VARIABLE_NAME` instead of the value: the secret is then read from that environment variable.
+    Meaning of the fields per gateway: Africa's Talking: username, secret = API key, sender = short code or
+    sender id; Twilio: username = Account SID, secret = auth token (also signs webhooks), sender = number;
+    WhatsApp Cloud: username = phone number id, secret = access token, signing_secret = app secret,
+    webhook_token = the verify token of the subscription handshake.
+    """
+
+    class Gateway(models.TextChoices):
+        AFRICASTALKING = "africastalking", "Africa's Talking"
+        TWILIO = "twilio", "Twilio"
+        WHATSAPP = "whatsapp", "WhatsApp Cloud API"
+
+    gateway = models.CharField(_("passerelle"), max_length=30, choices=Gateway.choices)
+    commune = models.ForeignKey(
+        "territory.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Vide : valable pour toute la plateforme."),
+    )
+    username = models.CharField(_("identifiant du compte"), max_length=120, blank=True)
+    sender = models.CharField(_("expéditeur"), max_length=40, blank=True)
+    secret = models.CharField(_("clé secrète"), max_length=300, blank=True)
+    signing_secret = models.CharField(_("secret de signature"), max_length=300, blank=True)
+    webhook_token = models.CharField(_("jeton de vérification"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("accès à une passerelle")
+        verbose_name_plural = _("accès aux passerelles")
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "commune"], name="channels_credential_per_commune"),
+            models.UniqueConstraint(
+                fields=["gateway"],
+                condition=models.Q(commune__isnull=True),
+                name="channels_credential_platform_wide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_gateway_display()} · {self.commune or _('plateforme')}"
 
 
 class ConsoleMessage(models.Model):
@@ -18,3 +228,8 @@ class ConsoleMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.body[:30]}"
+
+
+from palabre.channels.sms_models import BulkCampaign, BulkRecipient, SmsSubscription  # noqa: E402, F401
+from palabre.channels.ussd_models import CallerProfile, UssdSession  # noqa: E402, F401
+from palabre.channels.voice_models import VoiceCall, VoicePrompt  # noqa: E402, F401

@@ -1,6 +1,60 @@
-from palabre.channels.models import ConsoleMessage
+"""Reads of the channels app."""
+
+from palabre.channels.credentials import mask_secret
+from palabre.channels.models import ConsoleMessage, GatewayCredential, InboundMessage, PhoneProfile
+
+RECENT_INBOUND = 100
 
 
 def recent_console_messages(*, limit: int = 50) -> list[ConsoleMessage]:
     """The latest SMS the console gateway "sent", newest first."""
     return list(ConsoleMessage.objects.order_by("-id")[:limit])
+
+
+def mask_phone(phone: str) -> str:
+    """`+2290197123456` -> `+22901••••3456`: enough to tell numbers apart, not to call them."""
+    if len(phone) < 10:
+        return "••••"
+    return phone[:6] + "•" * (len(phone) - 10) + phone[-4:]
+
+
+def recent_inbound(commune, *, limit: int = RECENT_INBOUND) -> list[InboundMessage]:
+    """The commune's latest phone requests (no related rows needed), newest first, phones masked."""
+    rows = list(
+        InboundMessage.objects.of_commune(commune)
+        .only("id", "gateway", "kind", "phone", "status", "received_at")
+        .order_by("-received_at", "-id")[:limit]
+    )
+    for row in rows:
+        row.masked_phone = mask_phone(row.phone)
+    return rows
+
+
+def blocked_phones(commune) -> list[PhoneProfile]:
+    """The numbers this commune's staff blocked, with who blocked them (select_related)."""
+    rows = list(
+        PhoneProfile.objects.filter(blocked_in=commune, blocked_at__isnull=False)
+        .select_related("blocked_by")
+        .order_by("-blocked_at")
+    )
+    for row in rows:
+        row.masked_phone = mask_phone(row.phone)
+    return rows
+
+
+def commune_credentials(commune) -> list[dict]:
+    """The gateway accounts the commune uses (its own, else the platform's), secrets masked."""
+    credentials = GatewayCredential.objects.filter(is_active=True).filter(
+        commune=commune
+    ) | GatewayCredential.objects.filter(is_active=True, commune__isnull=True)
+    return [
+        {
+            "gateway": credential.get_gateway_display(),
+            "scope": "commune" if credential.commune_id else "platform",
+            "username": credential.username,
+            "sender": credential.sender,
+            "secret": mask_secret(credential.secret),
+            "signing_secret": mask_secret(credential.signing_secret),
+        }
+        for credential in credentials.order_by("gateway", "commune")
+    ]

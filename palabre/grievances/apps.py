@@ -8,7 +8,12 @@ class GrievancesConfig(AppConfig):
     verbose_name = _("Plaintes")
 
     def ready(self):
-        from palabre.core import openings
-        from palabre.grievances.web import complaint_openings
+        from palabre.core import openings, staff_tools
+        from palabre.grievances import channels, sms_keywords, voice_flow
+        from palabre.grievances.web import complaint_openings, complaint_staff_tools
 
         openings.register(complaint_openings)
+        staff_tools.register(complaint_staff_tools)
+        sms_keywords.register()
+        channels.register()
+        voice_flow.register()

@@ -341,3 +341,133 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Écrivez la note.")},
     )
+
+
+# --- The commune's complaint settings (administrators) --------------------------------------------------
+
+
+class HandlerChoiceField(OfficerChoiceField):
+    """A handler of the commune; focal points are marked, since only they may route sensitive ones."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.focal_point_ids: set[int] = set()
+
+    def label_from_instance(self, obj) -> str:
+        label = super().label_from_instance(obj)
+        if obj.pk in self.focal_point_ids:
+            return _("%(name)s (point focal)") % {"name": label}
+        return label
+
+
+def _days_field(label):
+    return forms.IntegerField(
+        label=label,
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        error_messages={
+            "required": _("Saisissez un nombre de jours ouvrés."),
+            "invalid": _("Saisissez un nombre entier de jours ouvrés."),
+        },
+    )
+
+
+def _handler_field(label, help_text):
+    return HandlerChoiceField(
+        label=label,
+        queryset=None,
+        required=False,
+        empty_label=_("— personne —"),
+        help_text=help_text,
+        error_messages={
+            "invalid_choice": _("Choisissez une personne qui traite les plaintes de la commune.")
+        },
+    )
+
+
+class CategoryForm(forms.Form):
+    """A category's settings; the rules (deadlines, who may be head) are checked by the services."""
+
+    name = forms.CharField(
+        label=_("Nom"), max_length=120, error_messages={"required": _("Donnez un nom à la catégorie.")}
+    )
+    description = forms.CharField(
+        label=_("Description (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    is_sensitive = forms.BooleanField(
+        label=_("Catégorie sensible : traitée par les points focaux seulement, jamais publiée"),
+        required=False,
+    )
+    ack_working_days = _days_field(_("Délai d'accusé de réception (jours ouvrés)"))
+    resolve_working_days = _days_field(_("Délai de résolution (jours ouvrés)"))
+    responsible_service = forms.CharField(
+        label=_("Service responsable"),
+        max_length=120,
+        required=False,
+        help_text=_("Par exemple : Service technique, Service de l'état civil."),
+    )
+    head = _handler_field(
+        _("Chef du service"), _("Pour une catégorie sensible, seul un point focal peut être choisi.")
+    )
+    default_assignee = _handler_field(
+        _("Agent désigné par défaut"),
+        _("Les nouvelles plaintes lui sont confiées dès l'accusé de réception."),
+    )
+    is_active = forms.BooleanField(label=_("Active : proposée aux habitants"), required=False)
+    position = forms.IntegerField(
+        label=_("Ordre d'affichage"),
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        help_text=_("Les catégories sont présentées de la plus petite valeur à la plus grande."),
+        error_messages={
+            "required": _("Saisissez un nombre (0 pour la première place)."),
+            "invalid": _("Saisissez un nombre entier."),
+        },
+    )
+
+    def __init__(self, *args, officers, focal_point_ids: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in ("head", "default_assignee"):
+            self.fields[field].queryset = officers
+            self.fields[field].focal_point_ids = focal_point_ids
+
+    @staticmethod
+    def initial_from(category) -> dict:
+        return {field: getattr(category, field) for field in CategoryForm.base_fields}
+
+
+class CategoryAddForm(CategoryForm):
+    """A new category is active; its place defaults to the end of the list."""
+
+    is_active = None
+    position = forms.IntegerField(
+        label=_("Ordre d'affichage (facultatif)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        help_text=_("Laissez vide pour la placer en dernier."),
+        error_messages={"invalid": _("Saisissez un nombre entier.")},
+    )
+
+
+class ResponseTemplateForm(forms.Form):
+    title = forms.CharField(
+        label=_("Titre"),
+        max_length=120,
+        help_text=_("Par exemple : Pompe réparée."),
+        error_messages={"required": _("Donnez un titre au modèle.")},
+    )
+    body = forms.CharField(
+        label=_("Texte de la réponse"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Le texte que l'agent adapte puis envoie au citoyen quand la plainte est résolue."),
+        error_messages={"required": _("Écrivez le texte de la réponse.")},
+    )
+
+
+class TranscriptionForm(forms.Form):
+    """What the citizen says in a voice complaint, typed by an officer who listened to it."""
+
+    text = forms.CharField(
+        label=_("Transcription du message vocal"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Écrivez ce que dit le message vocal.")},
+    )

@@ -4,7 +4,10 @@ The status machine, deadlines, escalation and every write live in services.py; r
 queries.py. See docs/grievances.md for the design.
 """
 
+import datetime
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -361,7 +364,11 @@ class ComplaintEvent(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("événement de plainte")
         verbose_name_plural = _("historique des plaintes")
-        indexes = [models.Index(fields=["complaint", "created_at"], name="grv_event_timeline_idx")]
+        indexes = [
+            models.Index(fields=["complaint", "created_at"], name="grv_event_timeline_idx"),
+            # Open311 servicerequestupdates: the events of a time window, across complaints.
+            models.Index(fields=["created_at"], name="grv_event_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} · {self.kind}"
@@ -407,6 +414,39 @@ class TrackingFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ip_hash[:8]} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ComplaintStatsSnapshot(models.Model):
+    """A commune's complaint statistics, computed by `commune_statistics` and read by the public page in
+    one query. `stale_since` is set (once) by the first complaint change after the last computation: a
+    refresh is then pending, and later changes do not queue another one."""
+
+    commune = models.OneToOneField(
+        "territory.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    data = models.JSONField(_("statistiques"), encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField(_("calculées le"))
+    stale_since = models.DateTimeField(_("périmées depuis"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statistiques des plaintes d'une commune")
+        verbose_name_plural = _("statistiques des plaintes des communes")
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} · {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def statistics(self) -> dict:
+        """`data` as `commune_statistics` returned it: the months of `by_month` back to dates."""
+        months = [
+            {**row, "group": datetime.date.fromisoformat(row["group"][:10]) if row["group"] else None}
+            for row in self.data["by_month"]
+        ]
+        return {**self.data, "by_month": months}
 
 
 from palabre.grievances.open311.models import Open311ApiKey  # noqa: E402, F401

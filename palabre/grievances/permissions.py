@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from palabre.accounts.models import Membership, Role
 from palabre.accounts.permissions import access_commune_staff
-from palabre.grievances.models import Complaint
+from palabre.grievances.models import Category, Complaint, ResponseTemplate
 from palabre.territory.models import Commune, Module
 from palabre.territory.permissions import access_commune
 
@@ -81,3 +81,49 @@ def access_complaint_public(commune_slug: str, code: str, *, request: HttpReques
         commune=commune,
         code=code.upper(),
     )
+
+
+SETTINGS_ROLES = (Role.COMMUNE_ADMIN, Role.SECRETARY_GENERAL)
+
+
+def access_complaint_settings(
+    request: HttpRequest, commune_slug: str, *, edit: bool = False
+) -> tuple[Commune, bool]:
+    """The commune and whether the viewer may change its complaint settings: its administrators change
+    them, its secretary general reads them (404 on `edit`); 404 for anyone else, and where the commune
+    does not offer complaints."""
+    commune, _membership = access_commune_staff(
+        request, commune_slug, roles=(Role.COMMUNE_ADMIN,) if edit else SETTINGS_ROLES
+    )
+    if MODULE not in commune.modules:
+        raise Http404
+    may_edit = (
+        edit
+        or Membership.objects.filter(user=request.user, commune=commune, role=Role.COMMUNE_ADMIN).exists()
+    )
+    return commune, may_edit
+
+
+def access_settings_category(
+    request: HttpRequest, commune_slug: str, pk: int, *, edit: bool = False
+) -> tuple[Category, bool]:
+    """A category of the commune, for its settings pages (see access_complaint_settings)."""
+    commune, may_edit = access_complaint_settings(request, commune_slug, edit=edit)
+    category = get_object_or_404(Category, commune=commune, pk=pk)
+    category.commune = commune
+    return category, may_edit
+
+
+def access_settings_template(
+    request: HttpRequest, commune_slug: str, pk: int, template_pk: int
+) -> ResponseTemplate:
+    """A response template of a category of the commune, for its administrators."""
+    category, _may_edit = access_settings_category(request, commune_slug, pk, edit=True)
+    template = get_object_or_404(ResponseTemplate, category=category, pk=template_pk)
+    template.category = category
+    return template
+
+
+def may_view_complaint_settings(user, commune: Commune) -> bool:
+    """Whether to offer the link to the complaint settings (the pages check again)."""
+    return Membership.objects.filter(user=user, commune=commune, role__in=SETTINGS_ROLES).exists()

@@ -1,7 +1,8 @@
 """Reads on complaints: the officers' queue, the public list, timelines, "me too" suggestions, statistics.
 
 Every list names its select_related. Statistics are aggregated in SQL (GROUP BY), never by looping over
-complaints in Python, so they hold with a million rows.
+complaints in Python; the public page reads them precomputed (`statistics_snapshot`, refreshed by
+services.stats_refresh), since aggregating a large commune's complaints takes seconds at a million rows.
 """
 
 import datetime
@@ -17,6 +18,7 @@ from palabre.grievances.models import (
     Category,
     Complaint,
     ComplaintEvent,
+    ComplaintStatsSnapshot,
     ResponseTemplate,
     Status,
 )
@@ -243,6 +245,12 @@ def commune_statistics(
     }
 
 
+def statistics_snapshot(commune: Commune) -> ComplaintStatsSnapshot | None:
+    """The commune's precomputed statistics (one query), or None before the first computation. Its
+    `statistics` is what `commune_statistics` returned at `computed_at`."""
+    return ComplaintStatsSnapshot.objects.filter(commune=commune).first()
+
+
 def _totals(plain: QuerySet[Complaint], today: datetime.date) -> dict:
     """Totals over non-sensitive complaints (sensitive ones appear only in groups of five or more)."""
     dated = plain.order_by().annotate(
@@ -266,3 +274,24 @@ def commune_handlers(commune: Commune, *, sensitive: bool):
     roles = SENSITIVE_ROLES if sensitive else HANDLER_ROLES
     member_ids = Membership.objects.filter(commune=commune, role__in=roles).values("user_id")
     return User.objects.filter(pk__in=member_ids, is_active=True).order_by("display_name")
+
+
+def complaints_of_phone(phone: str, *, limit: int) -> QuerySet[Complaint]:
+    """The latest complaints filed from this phone (anonymous ones keep no phone, so they never show)."""
+    return Complaint.objects.filter(reporter_phone=phone).order_by("-created_at")[:limit]
+
+
+def complaint_of_reporter(code: str, phone: str) -> Complaint | None:
+    """The complaint with this tracking code, only if it was filed from this phone."""
+    return Complaint.objects.filter(code=normalize_code(code), reporter_phone=phone).first()
+
+
+def settings_categories(commune: Commune) -> QuerySet[Category]:
+    """All the commune's categories, inactive ones included, with their people and template counts
+    (1 query)."""
+    return (
+        Category.objects.filter(commune=commune)
+        .select_related("head", "default_assignee")
+        .annotate(templates_count=Count("response_templates"))
+        .order_by("position", "name")
+    )

@@ -10,8 +10,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from palabre.accounts.models import Role
 from palabre.core.openings import Opening
+from palabre.core.staff_tools import StaffTool
 from palabre.grievances.models import Complaint
+from palabre.grievances.permissions import HANDLER_ROLES, SENSITIVE_ROLES, SETTINGS_ROLES
 from palabre.territory.boundaries import Frame, boundaries, rings_path
 from palabre.territory.models import Commune
 
@@ -32,6 +35,26 @@ def complaint_openings(commune: Commune) -> list[Opening]:
             url=reverse("grievances:tracking", kwargs={"commune_slug": commune.slug}),
             module="complaints",
         ),
+    ]
+
+
+def complaint_staff_tools(commune: Commune, roles: set[str]) -> list[StaffTool]:
+    """The complaint pages a commune's staff member may open, for the staff home page."""
+    kwargs = {"commune_slug": commune.slug}
+    candidates = [
+        (HANDLER_ROLES, _("File des plaintes"), "grievances:queue"),
+        (SENSITIVE_ROLES, _("Plaintes confidentielles"), "grievances:confidential_queue"),
+        (
+            SETTINGS_ROLES,
+            _("Réglages des plaintes : catégories, délais, modèles de réponse"),
+            "grievances:settings",
+        ),
+        ((Role.COMMUNE_ADMIN,), _("Clés de l'API Open311"), "grievances:open311_keys"),
+    ]
+    return [
+        StaffTool(title, reverse(url_name, kwargs=kwargs), module="complaints")
+        for allowed, title, url_name in candidates
+        if roles & set(allowed)
     ]
 
 

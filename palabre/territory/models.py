@@ -9,7 +9,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 # Top-level routes a commune slug must never shadow (see palabre/urls.py).
-RESERVED_SLUGS = frozenset({"admin", "compte", "demo", "i18n", "static", "media", "api", "national"})
+# Top-level routes (palabre/urls.py) that a commune slug must never shadow.
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "channels", "compte", "demo", "i18n", "media", "national", "simulator", "static"}
+)
 COMMUNE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 USSD_EXTENSION = re.compile(r"^\*\d{1,4}(\*\d{1,4})*#$")
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from palabre.accounts import services
 from palabre.accounts.models import Membership, OneTimeCode, Role, User
 from palabre.accounts.tests.conftest import totp_now
 from palabre.accounts.tests.factories import STAFF_PASSWORD, MembershipFactory, TOTPDeviceFactory, UserFactory
@@ -185,6 +186,23 @@ class TestStaffLogin:
         response = self._password_step(client, user.phone.as_e164, password="pas-le-bon-mot")
         assert "Numéro ou mot de passe incorrect." in response.content.decode()
         assert client.get(reverse("accounts:staff_verify")).url == reverse("accounts:staff_login")
+
+    def test_password_guessing_is_slowed_down_even_with_the_right_password(self, client, bohicon, staff_in):
+        user = staff_in(bohicon, Role.MAYOR).user
+        for _ in range(services.STAFF_PASSWORD_TRIES):
+            self._password_step(client, user.phone.as_e164, password="pas-le-bon-mot")
+        response = self._password_step(client, user.phone.as_e164)
+        assert "essais de mot de passe. Réessayez dans 60 minutes." in response.content.decode()
+        assert client.get(reverse("accounts:staff_verify")).url == reverse("accounts:staff_login")
+
+    def test_failures_from_one_connection_are_counted_across_numbers(
+        self, client, bohicon, staff_in, settings
+    ):
+        user = staff_in(bohicon, Role.MAYOR).user
+        for n in range(services.STAFF_IP_TRIES):
+            self._password_step(client, f"+22901970{n:05d}", password="pas-le-bon-mot")
+        response = self._password_step(client, user.phone.as_e164)
+        assert "essais de mot de passe." in response.content.decode()
 
     def test_citizen_without_password_is_refused(self, client):
         user = UserFactory()

@@ -130,3 +130,21 @@ class TestMemberManagement:
         assert client.post(remove("bohicon", there.pk)).status_code == 404
         assert client.post(remove("toffo", there.pk)).status_code == 404
         assert Membership.objects.filter(pk=there.pk).exists()
+
+
+class TestStaffTools:
+    def test_the_staff_home_lists_the_tools_of_the_viewers_roles(self, client, bohicon, staff_in):
+        officer = staff_in(bohicon, Role.COMPLAINTS_OFFICER)
+        page = sign_in_verified(client, officer.user).get(home("bohicon")).content.decode()
+        assert reverse("grievances:queue", kwargs={"commune_slug": "bohicon"}) in page
+        assert reverse("sms_staff:history", kwargs={"commune_slug": "bohicon"}) in page
+        assert reverse("grievances:settings", kwargs={"commune_slug": "bohicon"}) not in page
+        assert reverse("channels_staff:home", kwargs={"commune_slug": "bohicon"}) not in page
+
+    def test_an_administrator_sees_the_settings_pages(self, client, bohicon, staff_in):
+        admin = staff_in(bohicon, Role.COMMUNE_ADMIN)
+        page = sign_in_verified(client, admin.user).get(home("bohicon")).content.decode()
+        assert reverse("grievances:settings", kwargs={"commune_slug": "bohicon"}) in page
+        assert reverse("grievances:open311_keys", kwargs={"commune_slug": "bohicon"}) in page
+        assert reverse("channels_staff:home", kwargs={"commune_slug": "bohicon"}) in page
+        assert f'href="{reverse("grievances:queue", kwargs={"commune_slug": "bohicon"})}"' not in page

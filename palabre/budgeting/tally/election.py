@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from itertools import chain
+from math import lcm
 
 APPROVAL_TYPES = ("approval", "choose-1")
 POINT_TYPES = ("cumulative", "scoring")
@@ -88,4 +89,26 @@ class Election:
         return totals
 
     def cost_of(self, project_ids) -> Fraction:
-        return sum((self.projects[project].cost for project in project_ids), Fraction(0))
+        units = self.money_units
+        return Fraction(sum(units.costs[project] for project in project_ids), units.scale)
+
+    @cached_property
+    def money_units(self) -> MoneyUnits:
+        """Costs and budget as exact integers (in 1/scale of the currency), for fast exact sums."""
+        amounts = [self.budget, *(project.cost for project in self.projects.values())]
+        scale = lcm(*(amount.denominator for amount in amounts))
+        costs = {
+            project_id: project.cost.numerator * (scale // project.cost.denominator)
+            for project_id, project in self.projects.items()
+        }
+        budget = self.budget
+        return MoneyUnits(scale, costs, budget.numerator * (scale // budget.denominator))
+
+
+@dataclass(frozen=True)
+class MoneyUnits:
+    """Money as integers: `costs[project] / scale` and `budget / scale` are the exact amounts."""
+
+    scale: int
+    costs: dict[str, int]
+    budget: int

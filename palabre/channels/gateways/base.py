@@ -1,12 +1,25 @@
-"""What every gateway offers. Sending is all the outbox needs today; providers that receive messages
-(inbound SMS, USSD sessions, delivery reports) will add parsing and signature checks to this contract."""
+"""What every gateway offers: sending an SMS (all the outbox needs) and, for providers that call us,
+checking a request's signature, parsing it into `Inbound` records and rendering our `Reply` in their format.
+"""
 
-from dataclasses import dataclass
-from typing import Protocol
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.http import HttpRequest
+
+from palabre.channels.replies import Reply
+
+logger = logging.getLogger("palabre.channels.gateways")
 
 
 class GatewayError(Exception):
     """The provider refused or could not take the message; the outbox will try again later."""
+
+
+class InboundRejected(Exception):
+    """The request is not one we can read (missing field, not a phone number): answered 400."""
 
 
 @dataclass(frozen=True)
@@ -14,7 +27,108 @@ class SendResult:
     message_id: str
 
 
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    """A delivery report: the provider's id of the message we sent and its new status."""
+
+    gateway_message_id: str
+    status: str
+    is_delivered: bool
+    is_final: bool
+    failure_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One request from a provider, in our terms.
+
+    `kind`: an `InboundKind` value; `external_id`: the provider's id of THIS request (retries repeat it);
+    `phone`: E.164; `text`: the message, the USSD answers (`1*2*hello`) or the keypad digits;
+    `session_id`: USSD session / call id; `payload`: the few fields kept with the stored message;
+    `media_id`: a WhatsApp media id or a recording URL; `delivery`: set for delivery reports.
+    """
+
+    kind: str
+    external_id: str
+    phone: str
+    text: str = ""
+    session_id: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    media_id: str = ""
+    delivery: DeliveryUpdate | None = None
+
+
 class Gateway(Protocol):
     def send(self, *, to: str, body: str, reference: str) -> SendResult:
         """Hand one SMS to the provider. `to` is E.164; `reference` is our outbox id. Raise GatewayError."""
         ...
+
+
+class InboundGateway(Gateway, Protocol):
+    name: str
+    kinds: frozenset[str]
+
+    def verify(self, request: HttpRequest) -> bool:
+        """True if the request really comes from the provider (signature, token)."""
+        ...
+
+    def parse_inbound(self, request: HttpRequest, kind: str) -> list[Inbound]:
+        """The requests carried by this HTTP request (WhatsApp may batch several). Raise InboundRejected."""
+        ...
+
+    def render_reply(self, kind: str, reply: Reply) -> str:
+        """Our answer in the provider's format (stored as sent, and sent again as is on a retry)."""
+        ...
+
+    def content_type(self, kind: str) -> str:
+        """The content type of the HTTP answer to a `kind` request."""
+        ...
+
+    def response_body(self, kind: str, rendered: str) -> str:
+        """What the HTTP answer carries: the rendered reply, or nothing when the reply is sent separately."""
+        ...
+
+    def queue_reply(self, *, message, inbound: Inbound, reply: Reply, attempt: str = "") -> None:
+        """Send, after commit, a reply the HTTP answer cannot carry (AT SMS, WhatsApp); else nothing.
+        `attempt` tells apart the apology after a failure from the reply after a successful retry."""
+        ...
+
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def e164(raw: str) -> str:
+    """`+22901...`, `0022901...` or `22901...` (WhatsApp) -> `+22901...`; raise InboundRejected otherwise."""
+    compact = "".join((raw or "").split())
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    elif compact[:1].isdigit():
+        compact = "+" + compact
+    if not E164.match(compact):
+        raise InboundRejected("not an E.164 phone number")
+    return compact
+
+
+def required(data, *names: str) -> list[str]:
+    """The values of form fields that must be present (InboundRejected naming the first missing one)."""
+    values = []
+    for name in names:
+        value = data.get(name)
+        if value is None or value == "":
+            raise InboundRejected(f"missing field {name}")
+        values.append(value)
+    return values
+
+
+def queue_sms_reply(*, message, reply: Reply, attempt: str = "") -> None:
+    """A reply that the provider cannot carry in its HTTP answer goes through the outbox, once."""
+    from palabre.core.services import sms_queue
+
+    if reply.text and message.phone:
+        sms_queue(
+            to=message.phone,
+            body=reply.text,
+            kind="reply",
+            commune_id=message.commune_id,
+            idempotency_key=f"inbound:{message.pk}" + (f":{attempt}" if attempt else ""),
+        )

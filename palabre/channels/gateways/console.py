@@ -1,25 +1,38 @@
 """The demo and development gateway: nothing leaves the machine. Each message is logged and kept in the
-ConsoleMessage table (the demo's "phone"), which the demo page shows so a visitor can read their code."""
+ConsoleMessage table (the demo's "phone"), which the demo page shows so a visitor can read their code.
+
+Inbound, it speaks Africa's Talking's format (the phone simulator posts the same fields), but only when
+PALABRE_DEMO is on: it checks no signature, so it must never answer in production.
+"""
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 
+from palabre.channels.gateways.africastalking import AfricasTalkingGateway
 from palabre.channels.gateways.base import SendResult
-from palabre.channels.models import ConsoleMessage
+from palabre.channels.models import ConsoleMessage, InboundKind
 
 logger = logging.getLogger(__name__)
 
 KEEP_LAST = 200
 
 
-class ConsoleGateway:
+class ConsoleGateway(AfricasTalkingGateway):
+    name = "console"
+    kinds = frozenset({InboundKind.USSD, InboundKind.SMS, InboundKind.VOICE})
+
     def send(self, *, to: str, body: str, reference: str) -> SendResult:
         with transaction.atomic():
             message = ConsoleMessage.objects.create(to=to, body=body, reference=reference)
             _forget_older_than(KEEP_LAST)
         logger.info("SMS to %s (outbox #%s): %s", to, reference, body)
         return SendResult(message_id=f"console-{message.pk}")
+
+    def verify(self, request: HttpRequest) -> bool:
+        return settings.DEMO_MODE
 
 
 def _forget_older_than(keep: int) -> None:

@@ -1,7 +1,8 @@
 """Reads of the Open311 API: only active communes with complaints enabled, never a sensitive complaint.
 
-Built on the domain's `Complaint.objects.public()`; each list names its select_related and loads only the
-columns the documents show (no reporter column is ever read).
+Built on the domain's `Complaint.objects.public()`; lists are read as plain rows (`.values()`, joins in the
+one query) holding only the columns the documents show: no reporter column is ever read, and a page of
+1,000 builds no model instance.
 """
 
 import datetime
@@ -14,10 +15,9 @@ from palabre.grievances.queries import active_categories
 from palabre.territory.models import Commune, Module
 
 MAX_RESULTS = 1000
-REQUEST_RELATED = ("category", "village", "arrondissement", "duplicate_of")
-REQUEST_FIELDS = (
+# The columns a service request document shows, read as plain rows (no model instances: 1,000 per page).
+REQUEST_VALUES = (
     "code",
-    "commune_id",
     "status",
     "description",
     "created_at",
@@ -29,6 +29,7 @@ REQUEST_FIELDS = (
     "longitude",
     "rejection_reason",
     "referred_to",
+    "village_id",
     "category__code",
     "category__name",
     "category__responsible_service",
@@ -56,25 +57,14 @@ def open311_service(commune: Commune, code: str) -> Category | None:
     return open311_services(commune).filter(code=code).first()
 
 
-def _public_requests(commune: Commune) -> QuerySet[Complaint]:
-    return (
-        Complaint.objects.public()
-        .filter(commune=commune)
-        .select_related(*REQUEST_RELATED)
-        .only(*REQUEST_FIELDS)
-    )
+def _public_requests(commune: Commune) -> QuerySet:
+    """Rows (dicts of REQUEST_VALUES) of the commune's non-sensitive complaints: joins category, village,
+    arrondissement and duplicate_of in the one query; no reporter column is read."""
+    return Complaint.objects.public().filter(commune=commune).values(*REQUEST_VALUES)
 
 
-def _attach_commune(complaints, commune: Commune) -> list[Complaint]:
-    rows = list(complaints)
-    for complaint in rows:
-        complaint.commune = commune
-    return rows
-
-
-def open311_request(commune: Commune, code: str) -> Complaint | None:
-    rows = _attach_commune(_public_requests(commune).filter(code=code.upper())[:1], commune)
-    return rows[0] if rows else None
+def open311_request(commune: Commune, code: str) -> dict | None:
+    return _public_requests(commune).filter(code=code.upper()).first()
 
 
 def open311_requests(
@@ -85,10 +75,10 @@ def open311_requests(
     statuses: list[str],
     start: datetime.datetime,
     end: datetime.datetime,
-) -> list[Complaint]:
+) -> list[dict]:
     """GET requests: `codes` (tracking codes) override every other filter; else the complaints filed in
     [start, end] of these service codes and open/closed statuses (all when empty), newest first, at most
-    MAX_RESULTS. select_related: category, village, arrondissement, duplicate_of."""
+    MAX_RESULTS, as rows of REQUEST_VALUES."""
     complaints = _public_requests(commune)
     if codes:
         complaints = complaints.filter(code__in=[code.upper() for code in codes])
@@ -100,7 +90,7 @@ def open311_requests(
             complaints = complaints.filter(status__in=OPEN_STATUSES)
         elif statuses == ["closed"]:
             complaints = complaints.filter(status__in=CLOSED_STATUSES)
-    return _attach_commune(complaints.order_by("-created_at", "-id")[:MAX_RESULTS], commune)
+    return list(complaints.order_by("-created_at", "-id")[:MAX_RESULTS])
 
 
 def _status_then():
@@ -116,12 +106,10 @@ def _status_then():
     return Coalesce(NullIf("to_status", Value("")), Subquery(earlier), Value(Status.RECEIVED))
 
 
-def open311_updates(
-    commune: Commune, *, start: datetime.datetime, end: datetime.datetime
-) -> QuerySet[ComplaintEvent]:
+def open311_updates(commune: Commune, *, start: datetime.datetime, end: datetime.datetime) -> QuerySet:
     """FixMyStreet's servicerequestupdates: public timeline events of the commune's non-sensitive
-    complaints in [start, end], oldest first, at most MAX_RESULTS, annotated with `status_then`.
-    select_related: complaint (its code only); the message is public text, never the internal note."""
+    complaints in [start, end], oldest first, at most MAX_RESULTS, as rows (id, code, created_at, message,
+    status_then); the message is public text, never the internal note."""
     return (
         ComplaintEvent.objects.filter(
             complaint__commune=commune,
@@ -130,8 +118,7 @@ def open311_updates(
             created_at__gte=start,
             created_at__lte=end,
         )
-        .select_related("complaint")
-        .only("created_at", "message", "to_status", "complaint__code")
         .annotate(status_then=_status_then())
-        .order_by("created_at", "id")[:MAX_RESULTS]
+        .order_by("created_at", "id")
+        .values("id", "complaint__code", "created_at", "message", "status_then")[:MAX_RESULTS]
     )

@@ -1,6 +1,6 @@
 """Open311 GeoReport v2 under /api/open311/v2/: every resource ends with .xml or .json."""
 
-from django.urls import path, re_path
+from django.urls import re_path
 
 from palabre.grievances.open311 import views
 
@@ -16,6 +16,4 @@ urlpatterns = [
     re_path(r"^requests/(?P<service_request_id>[\w-]+)" + FMT, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[\w-]+)" + FMT, views.token_detail, name="token"),
     re_path(r"^servicerequestupdates" + FMT, views.update_list, name="updates"),
-    path("cles/<slug:commune_slug>/", views.api_keys, name="keys"),
-    path("cles/<slug:commune_slug>/<int:pk>/revoquer/", views.api_key_revoke_view, name="key_revoke"),
 ]

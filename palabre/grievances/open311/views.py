@@ -1,4 +1,5 @@
-"""The Open311 GeoReport v2 endpoints (JSON and XML) and the commune administrator's API key page.
+"""The Open311 GeoReport v2 endpoints (JSON and XML) and the commune administrator's API key page (routed
+in the officers' area: /<commune>/plaintes/gestion/open311/, see grievances/urls.py).
 
 `jurisdiction_id` (the commune slug) is required on every call but discovery: the platform serves every
 commune of Benin from one endpoint. Errors follow the spec: 400 missing or invalid parameter, 403 missing,
@@ -7,14 +8,12 @@ invalid or revoked api_key (or a key of another commune), 404 unknown jurisdicti
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache, wraps
-from pathlib import Path
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template import engines
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -36,7 +35,6 @@ from palabre.territory.models import Commune, Village
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2025-01-06T00:00:00+01:00"
 WINDOW = datetime.timedelta(days=90)
-KEYS_TEMPLATE = Path(__file__).parent / "templates" / "open311" / "api_keys.html"
 MAX_COORDINATE = {"lat": Decimal(90), "long": Decimal(180)}
 
 
@@ -146,7 +144,7 @@ def request_list(request: HttpRequest) -> list:
         start=start,
         end=end,
     )
-    return [serializers.service_request(complaint) for complaint in complaints]
+    return serializers.service_requests(complaints, commune_name=commune.name)
 
 
 @require_GET
@@ -156,7 +154,7 @@ def request_detail(request: HttpRequest, service_request_id: str) -> list:
     complaint = queries.open311_request(commune, service_request_id)
     if complaint is None:
         raise Open311Error(404, _("service_request_id inconnu : %(id)s.") % {"id": service_request_id})
-    return [serializers.service_request(complaint)]
+    return serializers.service_requests([complaint], commune_name=commune.name)
 
 
 @require_GET
@@ -167,7 +165,7 @@ def token_detail(request: HttpRequest, token: str) -> list:
     complaint = queries.open311_request(commune, token)
     if complaint is None:
         raise Open311Error(404, _("token inconnu : %(token)s.") % {"token": token})
-    return [{"service_request_id": complaint.code, "token": token}]
+    return [{"service_request_id": complaint["code"], "token": token}]
 
 
 @require_GET
@@ -175,9 +173,7 @@ def token_detail(request: HttpRequest, token: str) -> list:
 def update_list(request: HttpRequest) -> list:
     commune = _jurisdiction(request)
     start, end = _window(request)
-    return [
-        serializers.request_update(event) for event in queries.open311_updates(commune, start=start, end=end)
-    ]
+    return [serializers.request_update(row) for row in queries.open311_updates(commune, start=start, end=end)]
 
 
 def _statuses(request: HttpRequest) -> list[str]:
@@ -310,12 +306,6 @@ def _identity(request: HttpRequest) -> dict:
 # --- The commune administrator's page ---------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _keys_template():
-    """The page's template lives in this package (open311/templates/), outside the app's template dir."""
-    return engines["django"].from_string(KEYS_TEMPLATE.read_text(encoding="utf-8"))
-
-
 def _access_keys(request: HttpRequest, commune_slug: str) -> Commune:
     commune, _membership = access_commune_staff(request, commune_slug, roles=[Role.COMMUNE_ADMIN])
     return commune
@@ -335,11 +325,11 @@ def api_keys(request: HttpRequest, commune_slug: str) -> HttpResponse:
         "new_key": new_key,
         "label_missing": request.method == "POST" and not label,
     }
-    return HttpResponse(_keys_template().render(context, request))
+    return render(request, "grievances/open311_api_keys.html", context)
 
 
 @require_POST
 def api_key_revoke_view(request: HttpRequest, commune_slug: str, pk: int) -> HttpResponse:
     commune = _access_keys(request, commune_slug)
     api_key_revoke(api_key=get_object_or_404(Open311ApiKey, pk=pk, commune=commune), by=request.user)
-    return redirect("open311:keys", commune_slug=commune.slug)
+    return redirect("grievances:open311_keys", commune_slug=commune.slug)

@@ -25,6 +25,14 @@ from palabre.grievances.services.handling import (
     complaint_start,
     complaints_bulk_assign,
 )
+from palabre.grievances.services.settings import (
+    category_add,
+    category_set_active,
+    category_update,
+    response_template_delete,
+    response_template_save,
+)
+from palabre.grievances.services.statistics import stats_mark_stale, stats_refresh, stats_refresh_stale
 from palabre.grievances.services.sweeps import auto_close_sweep, escalation_sweep, rating_request_sweep
 
 __all__ = [
@@ -32,6 +40,9 @@ __all__ = [
     "TrackingRateLimited",
     "auto_close_sweep",
     "categories_ensure_defaults",
+    "category_add",
+    "category_set_active",
+    "category_update",
     "complaint_acknowledge",
     "complaint_add_information",
     "complaint_assign",
@@ -52,5 +63,14 @@ __all__ = [
     "escalation_sweep",
     "normalize_code",
     "rating_request_sweep",
+    "response_template_delete",
+    "response_template_save",
+    "stats_mark_stale",
+    "stats_refresh",
+    "stats_refresh_stale",
     "tracking_lookup",
 ]
+
+from palabre.grievances.services.transcription import complaint_transcribe
+
+__all__ += ["complaint_transcribe"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.core.services import sms_queue
 from palabre.grievances.models import Complaint, ComplaintEvent
 from palabre.grievances.permissions import may_handle
+from palabre.grievances.services.statistics import stats_mark_stale
 from palabre.grievances.services.texts import reporter_sms
 from palabre.territory.models import Commune
 
@@ -54,6 +55,9 @@ def add_event(
     is_public: bool = True,
     now: datetime.datetime | None = None,
 ) -> ComplaintEvent:
+    """One timeline line; a change of status also makes the commune's statistics snapshot stale."""
+    if to_status:
+        stats_mark_stale(commune_id=complaint.commune_id)
     return ComplaintEvent.objects.create(
         complaint=complaint,
         kind=kind,

@@ -2,14 +2,16 @@
 with its actions. Every page goes through the access helpers (404 for anyone else); every action is one
 service call, which checks the role again and audits it."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palabre.accounts.views import posted
+from palabre.core.http import posted
 from palabre.grievances import forms, queries, services
 from palabre.grievances.models import Complaint, Status
 from palabre.grievances.permissions import (
@@ -17,6 +19,7 @@ from palabre.grievances.permissions import (
     access_complaint_staff,
     access_complaints_staff,
     handler_roles,
+    may_view_complaint_settings,
 )
 from palabre.grievances.services.handling import ASSIGNABLE, REASSIGNABLE, RESOLVABLE, STARTABLE
 from palabre.grievances.views.common import add_service_error, page_of, query_without_page
@@ -33,7 +36,10 @@ ACTIONS = {
     "transmettre": (forms.ReferForm, OPEN),
     "doublon": (forms.DuplicateForm, OPEN),
     "note": (forms.NoteForm, tuple(Status.values)),
+    "transcrire": (forms.TranscriptionForm, tuple(Status.values)),
 }
+# Offered next to the recording (voice complaints only), not in the list of actions.
+TRANSCRIBE = "transcrire"
 
 
 def queue_filters(request: HttpRequest, commune, *, sensitive: bool) -> forms.QueueFilterForm:
@@ -59,6 +65,7 @@ def queue(request: HttpRequest, commune_slug: str, confidential: bool = False) -
         "membership": membership,
         "confidential": confidential,
         "is_focal_point": bool(roles.intersection(SENSITIVE_ROLES)),
+        "may_view_settings": may_view_complaint_settings(request.user, commune),
         "filters": filters,
         "page": page,
         "query": query_without_page(request),
@@ -122,6 +129,8 @@ def _action_form(action: str, complaint: Complaint, data=None):
     form_class = ACTIONS[action][0]
     if form_class is forms.AssignForm:
         return form_class(data, officers=queries.assignable_officers(complaint))
+    if form_class is forms.TranscriptionForm and data is None:
+        return form_class(initial={"text": complaint.description})
     if form_class is forms.ResolveForm and data is None:
         template = queries.response_templates(complaint.category).first()
         return form_class(initial={"message": template.body if template else ""})
@@ -152,8 +161,22 @@ def _run_action(action: str, complaint: Complaint, form, *, by) -> None:
         services.complaint_mark_duplicate(
             complaint=complaint, of=_original(complaint, data["original"]), by=by
         )
+    elif action == TRANSCRIBE:
+        services.complaint_transcribe(complaint=complaint, text=data["text"], by=by)
     else:
         services.complaint_note(complaint=complaint, by=by, text=data["text"])
+
+
+def complaint_recording(request: HttpRequest, commune_slug: str, code: str) -> FileResponse:
+    """The complaint's voice recording, for the officers who may see the complaint (never a public URL:
+    a sensitive complaint's recording is as confidential as its text)."""
+    complaint, _roles = access_complaint_staff(request, commune_slug, services.normalize_code(code))
+    if not complaint.voice_recording:
+        raise Http404
+    content_type = mimetypes.guess_type(complaint.voice_recording.name)[0] or "application/octet-stream"
+    response = FileResponse(complaint.voice_recording.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _original(complaint: Complaint, code: str) -> Complaint:
@@ -178,14 +201,18 @@ def _complaint_page(
     actions = [
         (action, bound.get(action) or _action_form(action, complaint))
         for action, (_form_class, statuses) in ACTIONS.items()
-        if complaint.status in statuses or action in bound
+        if (complaint.status in statuses or action in bound) and action != TRANSCRIBE
     ]
+    transcription_form = None
+    if complaint.voice_recording:
+        transcription_form = bound.get(TRANSCRIBE) or _action_form(TRANSCRIBE, complaint)
     context = {
         "commune": complaint.commune,
         "complaint": complaint,
         "identity": identity,
         "timeline": queries.complaint_timeline(complaint, public_only=False),
         "actions": actions,
+        "transcription_form": transcription_form,
         "templates": queries.response_templates(complaint.category),
     }
     return render(request, "grievances/office_complaint.html", context, status=status)

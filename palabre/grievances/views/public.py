@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palabre.accounts.views import client_ip, posted
 from palabre.core.choices import AgeBand, Channel, Gender
+from palabre.core.http import client_ip, posted
 from palabre.grievances import forms, queries, services
 from palabre.grievances.models import Complaint, Status
 from palabre.grievances.permissions import access_complaint_public, access_complaints_commune
@@ -231,8 +231,10 @@ def _tracking_page(request: HttpRequest, commune, form, complaint, **bound) -> H
 
 
 def statistics(request: HttpRequest, commune_slug: str) -> HttpResponse:
+    """The precomputed figures (computed now only for the commune's very first visit), with their time."""
     commune = access_complaints_commune(commune_slug, request=request)
-    stats = queries.commune_statistics(commune=commune)
+    snapshot = queries.statistics_snapshot(commune) or services.stats_refresh(commune=commune, force=True)
+    stats = snapshot.statistics
     tables = [
         (_("Par catégorie"), _labelled(stats["by_category"])),
         (_("Par arrondissement"), _labelled(stats["by_arrondissement"])),
@@ -241,7 +243,7 @@ def statistics(request: HttpRequest, commune_slug: str) -> HttpResponse:
         (_("Par genre déclaré"), _labelled(stats["by_gender"])),
         (_("Par tranche d'âge déclarée"), _labelled(stats["by_age_band"])),
     ]
-    context = {"commune": commune, "stats": stats, "tables": tables}
+    context = {"commune": commune, "stats": stats, "tables": tables, "computed_at": snapshot.computed_at}
     return render(request, "grievances/statistics.html", context)
 
 

@@ -17,8 +17,10 @@ pabutools' variant is (integral start off, exhaustive stop on).
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from math import floor
 
 import numpy as np
@@ -33,10 +35,13 @@ UTILITIES = ("cost", "cardinality")
 
 @dataclass
 class ApprovalData:
-    """The election as MES needs it: projects it may fund, their supporters as weighted ballot groups."""
+    """The election as MES needs it: projects it may fund, their supporters as weighted ballot groups.
+
+    Costs are exact (`costs`) and in integer money units (`cost_units`, see `Election.money_units`)."""
 
     project_ids: list[str]
     costs: list[Fraction]
+    cost_units: list[int]
     votes: list[int]
     free: list[str]
     ballot_count: int
@@ -45,8 +50,6 @@ class ApprovalData:
     weight_lists: list[list[int]]
 
     def __post_init__(self) -> None:
-        self.supporters = [np.array(groups, dtype=np.int64) for groups in self.supporter_lists]
-        self.weights = [np.array(weights, dtype=np.float64) for weights in self.weight_lists]
         self.cost_floats = [float(cost) for cost in self.costs]
         self.vote_floats = [float(votes) for votes in self.votes]
         lower = 1 - TOLERANCE
@@ -54,6 +57,15 @@ class ApprovalData:
         self.initial_bounds_cardinality = [
             lower * cost / votes for cost, votes in zip(self.cost_floats, self.vote_floats, strict=True)
         ]
+
+    @cached_property
+    def supporters(self) -> list[np.ndarray]:
+        """supporter_lists as numpy arrays (built on first use: small elections never need them)."""
+        return [np.array(groups, dtype=np.int64) for groups in self.supporter_lists]
+
+    @cached_property
+    def weights(self) -> list[np.ndarray]:
+        return [np.array(weights, dtype=np.float64) for weights in self.weight_lists]
 
     def equal_split_rho(self, project: int, cardinality: bool) -> Fraction:
         """Exact rho of a project whose supporters can all pay cost / votes."""
@@ -63,28 +75,28 @@ class ApprovalData:
 
     @classmethod
     def from_election(cls, election: Election, tie_breaking: str = "id") -> ApprovalData:
-        groups: dict[frozenset[str], int] = {}
-        for ballot in election.ballots:
-            approved = frozenset(ballot.projects)
-            if approved:
-                groups[approved] = groups.get(approved, 0) + 1
+        groups = Counter(frozenset(ballot.projects) for ballot in election.ballots)
+        groups.pop(frozenset(), None)
         supporters: dict[str, list[int]] = {project: [] for project in election.projects}
         group_weights = list(groups.values())
         for index, approved in enumerate(groups):
             for project in approved:
                 supporters[project].append(index)
+        units = election.money_units.costs
         tie = tie_key(election, tie_breaking)
         named = sorted((project for project in election.projects if supporters[project]), key=tie)
-        fundable = [project for project in named if election.projects[project].cost > 0]
+        fundable = [project for project in named if units[project] > 0]
+        weight_lists = [[group_weights[group] for group in supporters[project]] for project in fundable]
         return cls(
             project_ids=fundable,
             costs=[election.projects[project].cost for project in fundable],
-            votes=[sum(group_weights[group] for group in supporters[project]) for project in fundable],
-            free=[project for project in named if election.projects[project].cost <= 0],
+            cost_units=[units[project] for project in fundable],
+            votes=[sum(weights) for weights in weight_lists],
+            free=[project for project in named if units[project] <= 0],
             ballot_count=len(election.ballots),
             group_count=len(group_weights),
             supporter_lists=[supporters[project] for project in fundable],
-            weight_lists=[[group_weights[group] for group in supporters[project]] for project in fundable],
+            weight_lists=weight_lists,
         )
 
 
@@ -128,22 +140,22 @@ def equal_shares_add1(
     data = ApprovalData.from_election(election, tie_breaking)
     if data.ballot_count == 0:
         return list(data.free)
-    budget = election.budget
-    free_cost = election.cost_of(data.free)
-    per_voter = budget / data.ballot_count
+    units = election.money_units
+    budget = units.budget - sum(units.costs[project] for project in data.free)
+    per_voter = election.budget / data.ballot_count
     if integral_start:
         per_voter = Fraction(floor(per_voter))
     cardinality = utility == "cardinality"
-    costs = data.costs
+    costs = data.cost_units
     outcome, fast = _run(data, per_voter, cardinality)
     skipper = _PlateauSkipper()
     while len(outcome) < len(costs):
-        if exhaustive_stop and _is_exhaustive(outcome, costs, budget - free_cost):
+        if exhaustive_stop and _is_exhaustive(outcome, costs, budget):
             break
         step = skipper.step(data, per_voter, cardinality, outcome) if fast else 1
         started = time.perf_counter()
         following, fast = _run(data, per_voter + step, cardinality)
-        if sum(costs[project] for project in following) + free_cost > budget:
+        if sum(costs[project] for project in following) > budget:
             break
         skipper.ran(time.perf_counter() - started, same=following == outcome)
         outcome, per_voter = following, per_voter + step
@@ -174,7 +186,7 @@ class _PlateauSkipper:
         return step
 
 
-def _is_exhaustive(outcome: list[int], costs: list[Fraction], budget: Fraction) -> bool:
+def _is_exhaustive(outcome: list[int], costs: list[int], budget: int) -> bool:
     left = budget - sum(costs[project] for project in outcome)
     chosen = set(outcome)
     return all(cost > left for project, cost in enumerate(costs) if project not in chosen)

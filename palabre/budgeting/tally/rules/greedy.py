@@ -3,24 +3,51 @@
 Exactly pabutools' `greedy_utilitarian_welfare` for additive satisfactions: the order key is the score
 (greedy by votes or points) or the score per unit of cost; a project with no score comes last (and is still
 funded if it fits, as pabutools does); a project costing nothing with some score comes first.
+
+Speed without losing exactness: money is summed in integer units (`Election.money_units`), and densities
+are sorted by their correctly rounded float first (x < y implies float(x) <= float(y)), the exact ratio
+deciding only between equal floats.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from math import inf
 
 from ..election import Election
 from ..tiebreak import tie_key
 
 
-def _density(score, cost: Fraction, per_cost: bool):
+def _score_key(score, cost: int):
     if score <= 0:
         return 0
-    if cost <= 0:
-        return inf
-    return Fraction(score) / cost if per_cost else score
+    return inf if cost <= 0 else score
+
+
+class _Density:
+    """The exact ratio score / cost (cost in integer money units; 0: infinite), ordered from the largest
+    down."""
+
+    __slots__ = ("denominator", "numerator")
+
+    def __init__(self, score, cost: int) -> None:
+        if score <= 0:
+            self.numerator, self.denominator = 0, 1
+        elif cost <= 0:
+            self.numerator, self.denominator = 1, 0
+        else:
+            self.numerator, self.denominator = score.numerator, score.denominator * cost
+
+    def as_float(self) -> float:
+        return self.numerator / self.denominator if self.denominator else float("inf")
+
+    def __eq__(self, other: object) -> bool:
+        return self.numerator * other.denominator == other.numerator * self.denominator
+
+    def __lt__(self, other: _Density) -> bool:
+        return self.numerator * other.denominator > other.numerator * self.denominator
+
+    __hash__ = None
 
 
 def greedy_order(
@@ -28,11 +55,15 @@ def greedy_order(
 ) -> list[str]:
     """Every project id, best first."""
     tie = tie_key(election, tie_breaking)
-    projects = election.projects
-    return sorted(
-        projects,
-        key=lambda project: (-_density(scores[project], projects[project].cost, per_cost), tie(project)),
-    )
+    costs = election.money_units.costs
+    if not per_cost:
+        return sorted(costs, key=lambda project: (-_score_key(scores[project], costs[project]), tie(project)))
+
+    def key(project):
+        density = _Density(scores[project], costs[project])
+        return -density.as_float(), density, tie(project)
+
+    return sorted(costs, key=key)
 
 
 def greedy_fill(
@@ -45,13 +76,14 @@ def greedy_fill(
     """`already` followed by the projects of `order` that fit in what is left of the budget.
 
     With skip=False, stop at the first project that does not fit (pabulib's `greedy-no-skip`)."""
+    units = election.money_units
     selected = list(already)
     chosen = set(selected)
-    remaining = election.budget - election.cost_of(selected)
+    remaining = units.budget - sum(units.costs[project] for project in selected)
     for project in order:
         if project in chosen:
             continue
-        cost = election.projects[project].cost
+        cost = units.costs[project]
         if cost <= remaining:
             selected.append(project)
             remaining -= cost

@@ -24,16 +24,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
 from math import inf
+from operator import mul
 
 import numpy as np
 
 TOLERANCE = 1e-9
+LIST_ENGINE_MAX_GROUPS = 150
+"""Up to this many voter groups, the float engine keeps the money in a list rather than numpy."""
 
 
 def run_fast(data, per_voter: float, cardinality: bool) -> list[int] | None:
     """Indices of the funded projects in order, or None on a near-tie (then use run_exact)."""
-    budgets = np.full(data.group_count, per_voter, dtype=np.float64)
-    costs, supporters, weights, totals = data.cost_floats, data.supporters, data.weights, data.vote_floats
+    budgets = (ListBudgets if data.group_count <= LIST_ENGINE_MAX_GROUPS else ArrayBudgets)(data, per_voter)
+    costs, totals = data.cost_floats, data.vote_floats
     bounds = list(data.initial_bounds_cardinality if cardinality else data.initial_bounds_cost)
     alive = list(range(len(costs)))
     selected: list[int] = []
@@ -46,17 +49,17 @@ def run_fast(data, per_voter: float, cardinality: bool) -> list[int] | None:
             if bounds[project] > best * upper:
                 break
             cost = costs[project]
-            paying = budgets[supporters[project]]
-            money = float(paying @ weights[project])
+            paying = budgets.paying(project)
+            money = budgets.money(project, paying)
             if money < cost * lower:
                 unaffordable.append(project)
                 continue
             if money <= cost * upper:
                 return None
             alpha = cost / totals[project]
-            exact = paying.min() > alpha * upper
+            exact = budgets.smallest(paying) > alpha * upper
             if not exact:
-                alpha = capped_share(paying, weights[project], cost, totals[project])
+                alpha = budgets.capped_share(project, paying)
             rho = alpha if cardinality else alpha / cost
             bounds[project] = rho * lower
             best = min(best, rho)
@@ -71,11 +74,73 @@ def run_fast(data, per_voter: float, cardinality: bool) -> list[int] | None:
                 return None
             contenders.sort(key=lambda entry: (data.equal_split_rho(entry[1], cardinality), entry[1]))
         _, winner, alpha, _ = contenders[0]
-        paying_voters = supporters[winner]
-        budgets[paying_voters] = np.maximum(budgets[paying_voters] - alpha, 0.0)
+        budgets.pay(winner, alpha)
         selected.append(winner)
         alive.remove(winner)
     return selected
+
+
+class ListBudgets:
+    """The voter groups' money as a Python list: on small elections, cheaper than numpy's per-call cost."""
+
+    def __init__(self, data, per_voter: float) -> None:
+        self.data = data
+        self.values = [per_voter] * data.group_count
+
+    def paying(self, project: int) -> list[float]:
+        """The money of the project's supporter groups."""
+        values = self.values
+        return [values[group] for group in self.data.supporter_lists[project]]
+
+    def money(self, project: int, paying: list[float]) -> float:
+        return sum(map(mul, paying, self.data.weight_lists[project]))
+
+    smallest = staticmethod(min)
+
+    def capped_share(self, project: int, paying: list[float]) -> float:
+        """The largest payment alpha with sum(weights * min(paying, alpha)) == cost: going through the
+        supporters from the poorest, the first whose money covers the equal share of what is left."""
+        paid, weight_left = 0.0, self.data.vote_floats[project]
+        cost = self.data.cost_floats[project]
+        for budget, weight in sorted(zip(paying, self.data.weight_lists[project], strict=True)):
+            share = (cost - paid) / weight_left
+            if share <= budget:
+                return share
+            paid += budget * weight
+            weight_left -= weight
+        raise AssertionError("an affordable project always has a share")
+
+    def pay(self, project: int, alpha: float) -> None:
+        values = self.values
+        for group in self.data.supporter_lists[project]:
+            values[group] = max(values[group] - alpha, 0.0)
+
+
+class ArrayBudgets:
+    """The voter groups' money as a numpy array, for large elections."""
+
+    def __init__(self, data, per_voter: float) -> None:
+        self.data = data
+        self.values = np.full(data.group_count, per_voter, dtype=np.float64)
+
+    def paying(self, project: int) -> np.ndarray:
+        return self.values[self.data.supporters[project]]
+
+    def money(self, project: int, paying: np.ndarray) -> float:
+        return float(paying @ self.data.weights[project])
+
+    def smallest(self, paying: np.ndarray) -> float:
+        return float(paying.min())
+
+    def capped_share(self, project: int, paying: np.ndarray) -> float:
+        data = self.data
+        return capped_share(
+            paying, data.weights[project], data.cost_floats[project], data.vote_floats[project]
+        )
+
+    def pay(self, project: int, alpha: float) -> None:
+        groups = self.data.supporters[project]
+        self.values[groups] = np.maximum(self.values[groups] - alpha, 0.0)
 
 
 def capped_share(paying: np.ndarray, weights: np.ndarray, cost: float, total_weight: float) -> float:

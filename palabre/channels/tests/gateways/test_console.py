@@ -26,3 +26,27 @@ def test_console_gateway_keeps_only_the_latest_messages(monkeypatch):
         "message 3",
         "message 2",
     ]
+
+
+def test_console_inbound_works_only_in_demo_mode(client, engine, settings):
+    fields = {"sessionId": "sim-1", "serviceCode": "*384*229#", "phoneNumber": "+2290197000001", "text": ""}
+    settings.DEMO_MODE = False
+    assert client.post("/channels/console/ussd/", fields, secure=True).status_code == 403
+    settings.DEMO_MODE = True
+    response = client.post("/channels/console/ussd/", fields, secure=True)
+    assert response.content.decode() == "CON Bienvenue"
+    assert engine.calls[0][0].gateway == "console"
+
+
+def test_console_sms_replies_reach_the_demo_phone(
+    client, engine, settings, immediate_tasks, django_capture_on_commit_callbacks
+):
+    from palabre.channels.replies import Reply
+
+    settings.DEMO_MODE = True
+    settings.SMS_GATEWAY = "palabre.channels.gateways.console.ConsoleGateway"
+    engine.reply = Reply(text="Votre plainte est enregistrée.")
+    fields = {"id": "sim-sms-1", "from": "+2290197000001", "to": "22900", "text": "PLAINTE eau"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/channels/console/sms/", fields, secure=True)
+    assert ConsoleMessage.objects.get().body == "Votre plainte est enregistrée."

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from palabre.accounts.tests.conftest import sign_in_verified
 from palabre.core.models import AuditEvent
@@ -50,7 +51,7 @@ def test_command_refuses_an_unknown_commune(db):
 
 
 def keys_url(slug="bohicon"):
-    return f"/api/open311/v2/cles/{slug}/"
+    return f"/{slug}/plaintes/gestion/open311/"
 
 
 def test_admin_issues_a_key_shown_once_and_listed(client, bohicon, staff_in):
@@ -99,3 +100,8 @@ def test_admin_of_another_commune_gets_404_and_cannot_revoke(client, bohicon, to
 
 def test_anonymous_visitor_gets_404(client, bohicon):
     assert client.get(keys_url()).status_code == 404
+
+
+def test_keys_page_lives_in_the_officers_area():
+    assert reverse("grievances:open311_keys", args=["bohicon"]) == keys_url()
+    assert reverse("grievances:open311_key_revoke", args=["bohicon", 3]) == f"{keys_url()}3/revoquer/"

@@ -1,0 +1,135 @@
+"""Twilio-compatible SMS: the inbound webhook (`From`, `To`, `Body`, `MessageSid`, `NumMedia`), status
+callbacks, `X-Twilio-Signature` validation and outbound SMS through the REST API.
+
+The signature is base64(HMAC-SHA1(auth token, full URL + every POST parameter name and value, sorted by
+name)); a request signed with the auth token of any active Twilio credential is genuine. Replies are TwiML:
+`<Response><Message>...</Message></Response>`.
+"""
+
+import base64
+import hashlib
+import hmac
+import xml.etree.ElementTree as ET
+
+from django.http import HttpRequest
+
+from palabre.channels.credentials import active_credentials, credential_for
+from palabre.channels.gateways.base import (
+    DeliveryUpdate,
+    GatewayError,
+    Inbound,
+    InboundRejected,
+    SendResult,
+    e164,
+    required,
+)
+from palabre.channels.gateways.http import Transport, UrllibTransport, as_dict
+from palabre.channels.models import InboundKind
+from palabre.channels.replies import Reply
+
+API_URL = "https://api.twilio.com/2010-04-01/Accounts/{account}/Messages.json"
+SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
+FINAL_STATUSES = {"delivered", "undelivered", "failed", "read"}
+DELIVERED_STATUSES = {"delivered", "read"}
+MESSAGING_SERVICE_PREFIX = "MG"
+
+
+def twilio_signature(auth_token: str, url: str, params: dict[str, list[str]]) -> str:
+    """What Twilio puts in X-Twilio-Signature for a POST to `url` with `params` (name -> values)."""
+    signed = url + "".join(name + value for name in sorted(params) for value in params[name])
+    digest = hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+class TwilioGateway:
+    name = "twilio"
+    kinds = frozenset({InboundKind.SMS, InboundKind.DELIVERY})
+
+    def __init__(self, transport: Transport | None = None):
+        self.transport = transport or UrllibTransport()
+
+    def send(self, *, to: str, body: str, reference: str) -> SendResult:
+        credential = credential_for(self.name)
+        if credential is None or not credential.secret:
+            raise GatewayError("No Twilio credential configured")
+        form = {"To": to, "Body": body}
+        sender_field = (
+            "MessagingServiceSid" if credential.sender.startswith(MESSAGING_SERVICE_PREFIX) else "From"
+        )
+        form[sender_field] = credential.sender
+        basic = base64.b64encode(f"{credential.username}:{credential.secret}".encode()).decode()
+        headers = {"Authorization": f"Basic {basic}", "Accept": "application/json"}
+        status, answer = self.transport.post(
+            API_URL.format(account=credential.username), form=form, headers=headers
+        )
+        if status >= 300 or not as_dict(answer).get("sid"):
+            raise GatewayError(
+                f"Twilio refused the message (HTTP {status}, code {as_dict(answer).get('code')})"
+            )
+        return SendResult(message_id=answer["sid"])
+
+    def verify(self, request: HttpRequest) -> bool:
+        signature = request.META.get(SIGNATURE_HEADER, "")
+        if not signature:
+            return False
+        url = request.build_absolute_uri()
+        params = {name: request.POST.getlist(name) for name in request.POST}
+        return any(
+            hmac.compare_digest(twilio_signature(credential.secret, url, params), signature)
+            for credential in active_credentials(self.name)
+            if credential.secret
+        )
+
+    def parse_inbound(self, request: HttpRequest, kind: str) -> list[Inbound]:
+        data = request.POST
+        if kind == InboundKind.SMS:
+            return [_parse_sms(data)]
+        if kind == InboundKind.DELIVERY:
+            return [_parse_status(data)]
+        raise InboundRejected(f"unknown kind {kind}")
+
+    def render_reply(self, kind: str, reply: Reply) -> str:
+        response = ET.Element("Response")
+        if kind == InboundKind.SMS and reply.text:
+            ET.SubElement(response, "Message").text = reply.text
+        return '<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(response, encoding="unicode")
+
+    def content_type(self, kind: str) -> str:
+        return "text/xml; charset=utf-8"
+
+    def response_body(self, kind: str, rendered: str) -> str:
+        return rendered
+
+    def queue_reply(self, *, message, inbound: Inbound, reply: Reply, attempt: str = "") -> None:
+        """TwiML carries the reply in the HTTP answer: nothing to send separately."""
+
+
+def _parse_sms(data) -> Inbound:
+    message_sid, sender = required(data, "MessageSid", "From")
+    body = data.get("Body", "")
+    return Inbound(
+        kind=InboundKind.SMS,
+        external_id=message_sid,
+        phone=e164(sender),
+        text=body,
+        payload={"text": body, "to": data.get("To", ""), "num_media": data.get("NumMedia", "0")},
+    )
+
+
+def _parse_status(data) -> Inbound:
+    message_sid, status = required(data, "MessageSid", "MessageStatus")
+    update = DeliveryUpdate(
+        gateway_message_id=message_sid,
+        status=status,
+        is_delivered=status in DELIVERED_STATUSES,
+        is_final=status in FINAL_STATUSES,
+        failure_reason=data.get("ErrorCode", ""),
+    )
+    recipient = data.get("To", "")
+    return Inbound(
+        kind=InboundKind.DELIVERY,
+        external_id=f"{message_sid}:{status}",
+        phone=e164(recipient) if recipient else "",
+        payload={"status": status, "failure_reason": update.failure_reason},
+        delivery=update,
+    )

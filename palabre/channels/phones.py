@@ -1,0 +1,107 @@
+"""Per-phone settings shared by every channel: language, commune, STOP (opt-out) and staff blocks.
+
+A phone number gets a `PhoneProfile` the first time a setting is stored for it; reading never creates one.
+Blocking and unblocking are staff actions and audited; STOP/START are audited too (they decide whether we
+may write to someone). The audit log never receives the number itself: the profile is the target.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from palabre.channels.models import PhoneProfile
+from palabre.core.services import audit_record
+
+
+def phone_profile(phone: str) -> PhoneProfile | None:
+    """The settings stored for `phone` (E.164), or None."""
+    return PhoneProfile.objects.select_related("commune").filter(phone=phone).first()
+
+
+def phone_language(phone: str, default: str = "fr") -> str:
+    profile = phone_profile(phone)
+    return (profile.language if profile else "") or default
+
+
+def phone_is_blocked(phone: str) -> bool:
+    return PhoneProfile.objects.filter(phone=phone, blocked_at__isnull=False).exists()
+
+
+def phone_is_opted_out(phone: str) -> bool:
+    """True if the number sent STOP: no notification or announcement may be sent to it."""
+    return PhoneProfile.objects.filter(phone=phone, opted_out_at__isnull=False).exists()
+
+
+def _profile_for_update(phone: str) -> PhoneProfile:
+    profile, _created = PhoneProfile.objects.select_for_update().get_or_create(phone=phone)
+    return profile
+
+
+def phone_set_language(*, phone: str, language: str) -> PhoneProfile:
+    """Remember the language the person chose on a phone channel (their own choice: not audited)."""
+    with transaction.atomic():
+        profile = _profile_for_update(phone)
+        profile.language = language
+        profile.save(update_fields=["language", "updated_at"])
+    return profile
+
+
+def phone_set_commune(*, phone: str, commune) -> PhoneProfile:
+    """Remember the commune the person chose or dialled (their own choice: not audited)."""
+    with transaction.atomic():
+        profile = _profile_for_update(phone)
+        profile.commune = commune
+        profile.save(update_fields=["commune", "updated_at"])
+    return profile
+
+
+def phone_opt_out(*, phone: str, by=None) -> PhoneProfile:
+    """STOP: no more notifications or announcements to this number. Idempotent."""
+    with transaction.atomic():
+        profile = _profile_for_update(phone)
+        if profile.opted_out_at is None:
+            profile.opted_out_at = timezone.now()
+            profile.save(update_fields=["opted_out_at", "updated_at"])
+            audit_record(action="channels.opted_out", actor_id=getattr(by, "pk", None), target=profile)
+    return profile
+
+
+def phone_opt_in(*, phone: str, by=None) -> PhoneProfile:
+    """START: the number accepts notifications again. Idempotent."""
+    with transaction.atomic():
+        profile = _profile_for_update(phone)
+        if profile.opted_out_at is not None:
+            profile.opted_out_at = None
+            profile.save(update_fields=["opted_out_at", "updated_at"])
+            audit_record(action="channels.opted_in", actor_id=getattr(by, "pk", None), target=profile)
+    return profile
+
+
+def phone_block(*, phone: str, reason: str, commune, by) -> PhoneProfile:
+    """Staff block an abusive number: its requests are stored but no longer processed, on every channel."""
+    with transaction.atomic():
+        profile = _profile_for_update(phone)
+        profile.blocked_at = timezone.now()
+        profile.blocked_reason = reason.strip()[:200]
+        profile.blocked_by = by
+        profile.blocked_in = commune
+        profile.save(update_fields=["blocked_at", "blocked_reason", "blocked_by", "blocked_in", "updated_at"])
+        audit_record(
+            action="channels.blocked",
+            actor_id=by.pk,
+            commune_id=getattr(commune, "pk", None),
+            target=profile,
+            data={"reason": profile.blocked_reason},
+        )
+    return profile
+
+
+def phone_unblock(*, profile: PhoneProfile, by) -> PhoneProfile:
+    """Lift a block; the number is served again."""
+    with transaction.atomic():
+        commune_id = profile.blocked_in_id
+        PhoneProfile.objects.filter(pk=profile.pk).update(
+            blocked_at=None, blocked_reason="", blocked_by=None, blocked_in=None, updated_at=timezone.now()
+        )
+        profile.refresh_from_db()
+        audit_record(action="channels.unblocked", actor_id=by.pk, commune_id=commune_id, target=profile)
+    return profile

@@ -1,0 +1,206 @@
+"""The registry that domain apps fill from `AppConfig.ready()`: SMS keywords, USSD menus, voice flows.
+
+`channels` never imports a domain app: grievances (and later budgeting, initiatives, consultations) call
+`register_sms_keyword`, `register_ussd_menu` and `register_voice_flow` with their own handlers, and the
+channel engines (USSD menu engine, SMS dispatch, voice service) read the registry. Every handler receives an
+`InboundContext` and answers with a `Reply` (or, for SMS keywords, a plain text).
+
+    from palabre.channels import router
+
+    class GrievancesConfig(AppConfig):
+        def ready(self):
+            router.register_sms_keyword(
+                "complaint", {"fr": ["PLAINTE"], "fon": ["XOXO"]}, file_by_sms,
+                help_text=pgettext_lazy("sms", "PLAINTE <texte> : déposer une plainte"),
+            )
+            router.register_ussd_menu("complaints", pgettext_lazy("ussd", "Déposer une plainte"),
+                                      complaint_entry_screen, order=10)
+
+Registering the same key twice with the same handler is harmless (ready() may run twice in tests);
+with a different handler it raises `RegistryConflict`.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from palabre.channels.replies import GetDigits, Play, Record, Reply, Say, VoiceAction
+
+if TYPE_CHECKING:
+    from palabre.territory.models import Commune
+
+__all__ = [
+    "GetDigits",
+    "InboundContext",
+    "MenuEntry",
+    "Play",
+    "Record",
+    "RegistryConflict",
+    "Reply",
+    "Say",
+    "SmsKeyword",
+    "VoiceAction",
+    "register_sms_keyword",
+    "register_ussd_menu",
+    "register_voice_flow",
+    "sms_keywords",
+    "temporary_registry",
+    "ussd_menus",
+    "voice_flows",
+]
+
+
+class RegistryConflict(Exception):
+    """Two apps claimed the same keyword command, menu key or voice flow key."""
+
+
+@dataclass(frozen=True)
+class InboundContext:
+    """Who is writing or calling, and through what. Built by `channels.inbound` for every request.
+
+    `phone` is E.164; `commune` the caller's commune when known (dialled extension, profile), else None;
+    `language` the language to answer in (the phone's remembered choice, else "fr"); `channel` a
+    `core.choices.Channel` value (ussd, sms, voice, whatsapp: pass it on to services as `channel=`);
+    `gateway` the provider name; `inbound_id` the stored `InboundMessage` id (an idempotency key for
+    anything the handler queues: `sms_queue(idempotency_key=f"inbound:{context.inbound_id}")`).
+    """
+
+    phone: str
+    commune: "Commune | None"
+    language: str
+    channel: str
+    gateway: str
+    inbound_id: int | None = None
+
+
+SmsHandler = Callable[[InboundContext, str], "str | Reply"]
+
+
+@dataclass(frozen=True)
+class SmsKeyword:
+    """A command reachable by SMS: its words per language (as people type them; matching ignores case,
+    accents and one typo) and the handler called with the text after the keyword."""
+
+    command: str
+    words: dict[str, tuple[str, ...]] = field(hash=False)
+    handler: SmsHandler = field(hash=False)
+    help_text: Any = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """An entry of the USSD main menu or of the voice main menu.
+
+    `title` is a lazy translatable string (shown in the caller's language); `factory(context)` builds the
+    entry's first screen (USSD: the menu engine's screen object) or first voice step; lower `order` first.
+    `available(context)` may hide the entry (e.g. budget voting only during a vote); default: always shown.
+    """
+
+    key: str
+    title: Any
+    factory: Callable[[InboundContext], Any] = field(hash=False)
+    order: int = 100
+    available: Callable[[InboundContext], bool] | None = field(default=None, hash=False)
+
+    def is_available(self, context: InboundContext) -> bool:
+        return self.available is None or self.available(context)
+
+
+@dataclass
+class _Registry:
+    sms: dict[str, SmsKeyword] = field(default_factory=dict)
+    ussd: dict[str, MenuEntry] = field(default_factory=dict)
+    voice: dict[str, MenuEntry] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def _add(table: dict, key: str, entry, handler_of: Callable) -> None:
+    existing = table.get(key)
+    if existing is not None and handler_of(existing) != handler_of(entry):
+        raise RegistryConflict(f"{key!r} is already registered by {handler_of(existing)!r}")
+    table[key] = entry
+
+
+def register_sms_keyword(
+    command: str,
+    keywords: dict[str, list[str] | tuple[str, ...]],
+    handler: SmsHandler,
+    *,
+    help_text: Any = "",
+    order: int = 100,
+) -> SmsKeyword:
+    """Register an SMS command: `keywords` maps a language code to the words calling it
+    (`{"fr": ["PLAINTE", "PLAINTES"], "fon": ["..."]}`); `handler(context, args)` gets the text after the
+    keyword and returns the reply text (or a Reply). `help_text` is listed by AIDE, in `order`."""
+    words = {language: tuple(items) for language, items in keywords.items()}
+    entry = SmsKeyword(command=command, words=words, handler=handler, help_text=help_text, order=order)
+    _add(_registry.sms, command, entry, lambda item: item.handler)
+    return entry
+
+
+def register_ussd_menu(
+    key: str,
+    title: Any,
+    entry_screen_factory: Callable[[InboundContext], Any],
+    order: int = 100,
+    *,
+    available: Callable[[InboundContext], bool] | None = None,
+) -> MenuEntry:
+    """Add an entry to the USSD main menu (see MenuEntry)."""
+    entry = MenuEntry(key=key, title=title, factory=entry_screen_factory, order=order, available=available)
+    _add(_registry.ussd, key, entry, lambda item: item.factory)
+    return entry
+
+
+def register_voice_flow(
+    key: str,
+    title: Any,
+    entry_factory: Callable[[InboundContext], Any],
+    order: int = 100,
+    *,
+    available: Callable[[InboundContext], bool] | None = None,
+) -> MenuEntry:
+    """Add an entry to the voice main menu (keypad choice `order`-sorted; see MenuEntry)."""
+    entry = MenuEntry(key=key, title=title, factory=entry_factory, order=order, available=available)
+    _add(_registry.voice, key, entry, lambda item: item.factory)
+    return entry
+
+
+def sms_keywords() -> list[SmsKeyword]:
+    """Every registered SMS command, in help order."""
+    return sorted(_registry.sms.values(), key=lambda item: (item.order, item.command))
+
+
+def ussd_menus(context: InboundContext | None = None) -> list[MenuEntry]:
+    """The USSD main menu entries in order (only those available to `context`, when given)."""
+    return _ordered(_registry.ussd, context)
+
+
+def voice_flows(context: InboundContext | None = None) -> list[MenuEntry]:
+    """The voice main menu entries in order (only those available to `context`, when given)."""
+    return _ordered(_registry.voice, context)
+
+
+def _ordered(table: dict[str, MenuEntry], context: InboundContext | None) -> list[MenuEntry]:
+    entries = sorted(table.values(), key=lambda item: (item.order, item.key))
+    if context is None:
+        return entries
+    return [entry for entry in entries if entry.is_available(context)]
+
+
+@contextmanager
+def temporary_registry(*, keep: bool = False) -> Iterator[None]:
+    """For tests: an empty registry (or a copy of the current one with `keep=True`), restored on exit."""
+    saved = _Registry(sms=dict(_registry.sms), ussd=dict(_registry.ussd), voice=dict(_registry.voice))
+    if not keep:
+        _registry.sms.clear()
+        _registry.ussd.clear()
+        _registry.voice.clear()
+    try:
+        yield
+    finally:
+        _registry.sms, _registry.ussd, _registry.voice = saved.sms, saved.ussd, saved.voice

@@ -1,0 +1,63 @@
+import pytest
+
+from palabre.accounts.tests.factories import UserFactory
+from palabre.channels.models import PhoneProfile
+from palabre.channels.phones import (
+    phone_block,
+    phone_is_blocked,
+    phone_is_opted_out,
+    phone_language,
+    phone_opt_in,
+    phone_opt_out,
+    phone_profile,
+    phone_set_language,
+    phone_unblock,
+)
+from palabre.channels.tests.conftest import PHONE
+from palabre.core.models import AuditEvent
+from palabre.territory.tests.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reading_never_creates_a_profile():
+    assert phone_profile(PHONE) is None
+    assert (phone_language(PHONE), phone_is_blocked(PHONE), phone_is_opted_out(PHONE)) == ("fr", False, False)
+    assert not PhoneProfile.objects.exists()
+
+
+def test_the_language_is_remembered():
+    phone_set_language(phone=PHONE, language="fon")
+    assert phone_language(PHONE) == "fon"
+
+
+def test_stop_and_start_are_idempotent_and_audited_without_the_number():
+    phone_opt_out(phone=PHONE)
+    phone_opt_out(phone=PHONE)
+    assert phone_is_opted_out(PHONE)
+    phone_opt_in(phone=PHONE)
+    assert not phone_is_opted_out(PHONE)
+    events = list(AuditEvent.objects.values_list("action", "data"))
+    assert events == [("channels.opted_out", {}), ("channels.opted_in", {})]
+
+
+def test_block_and_unblock_are_audited_with_the_commune_and_the_staff_member():
+    commune, staff = CommuneFactory(), UserFactory()
+    profile = phone_block(phone=PHONE, reason="  injures répétées ", commune=commune, by=staff)
+    assert phone_is_blocked(PHONE)
+    assert (profile.blocked_reason, profile.blocked_by, profile.blocked_in) == (
+        "injures répétées",
+        staff,
+        commune,
+    )
+    phone_unblock(profile=profile, by=staff)
+    profile.refresh_from_db()
+    assert not phone_is_blocked(PHONE) and profile.blocked_in is None
+    blocked, unblocked = AuditEvent.objects.order_by("id")
+    assert (blocked.action, blocked.commune_id, blocked.actor_id) == (
+        "channels.blocked",
+        commune.pk,
+        staff.pk,
+    )
+    assert (unblocked.action, unblocked.commune_id) == ("channels.unblocked", commune.pk)
+    assert PHONE not in str(blocked.data) + str(unblocked.data)

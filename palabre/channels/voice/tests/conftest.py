@@ -1,0 +1,15 @@
+import pytest
+
+from palabre.territory.tests.factories import CommuneFactory
+
+MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 200
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def bohicon(db):
+    return CommuneFactory(slug="bohicon", name="Bohicon", languages=["fr"])
