@@ -13,9 +13,11 @@ Handlers are found by dotted path (the channel engines live in `channels/ussd/`,
 `handler(context: InboundContext, inbound: Inbound) -> Reply`.
 """
 
+import functools
 import hashlib
 import importlib.util
 import logging
+from contextlib import nullcontext
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -67,6 +69,7 @@ def handler_for(inbound: Inbound):
     return import_string(default_path)
 
 
+@functools.cache  # a module does not appear or vanish while the process runs
 def _module_exists(dotted: str) -> bool:
     try:
         return importlib.util.find_spec(dotted) is not None
@@ -92,6 +95,7 @@ def inbound_handle(*, gateway: InboundGateway, inbound: Inbound) -> InboundMessa
             phone=inbound.phone,
             commune=profile.commune if profile else None,
             language=language,
+            language_remembered=bool(profile and profile.language),
             channel=CHANNEL_OF_KIND[inbound.kind],
             gateway=gateway.name,
             inbound_id=message.pk,
@@ -108,15 +112,20 @@ def _external_id(inbound: Inbound) -> str:
 
 
 def _store(gateway_name: str, inbound: Inbound) -> InboundMessage:
+    """Insert first (a new request is the common case: one query); a retry hits the unique key and
+    gets the stored row."""
     key = {"gateway": gateway_name, "kind": inbound.kind, "external_id": _external_id(inbound)}
-    existing = InboundMessage.objects.filter(**key).first()
-    if existing is not None:
-        return existing
     try:
-        with transaction.atomic():
+        with _alone_or_savepoint():
             return InboundMessage.objects.create(**key, phone=inbound.phone, payload=inbound.payload)
-    except IntegrityError:  # the same request, stored a moment ago by a concurrent retry
+    except IntegrityError:  # a retry of a stored request (maybe stored a moment ago by a concurrent one)
         return InboundMessage.objects.get(**key)
+
+
+def _alone_or_savepoint():
+    """A single INSERT needs no transaction of its own (autocommit: one round trip instead of BEGIN,
+    INSERT, COMMIT); inside a caller's transaction, a savepoint keeps a duplicate key from breaking it."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
 
 
 def _finish(message: InboundMessage, *, status: str, reply: str, commune_id=None, error: str = "") -> None:

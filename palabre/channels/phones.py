@@ -5,7 +5,7 @@ Blocking and unblocking are staff actions and audited; STOP/START are audited to
 may write to someone). The audit log never receives the number itself: the profile is the target.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from palabre.channels.models import PhoneProfile
@@ -36,22 +36,27 @@ def _profile_for_update(phone: str) -> PhoneProfile:
     return profile
 
 
-def phone_set_language(*, phone: str, language: str) -> PhoneProfile:
+def phone_set_language(*, phone: str, language: str) -> None:
     """Remember the language the person chose on a phone channel (their own choice: not audited)."""
-    with transaction.atomic():
-        profile = _profile_for_update(phone)
-        profile.language = language
-        profile.save(update_fields=["language", "updated_at"])
-    return profile
+    _profile_store(phone, language=language)
 
 
-def phone_set_commune(*, phone: str, commune) -> PhoneProfile:
+def phone_set_commune(*, phone: str, commune) -> None:
     """Remember the commune the person chose or dialled (their own choice: not audited)."""
-    with transaction.atomic():
-        profile = _profile_for_update(phone)
-        profile.commune = commune
-        profile.save(update_fields=["commune", "updated_at"])
-    return profile
+    _profile_store(phone, commune=commune)
+
+
+def _profile_store(phone: str, **values) -> None:
+    """Set fields of the phone's profile: one UPDATE when it exists, else it is created (a concurrent
+    first write is caught by the unique number and becomes an update)."""
+    profiles = PhoneProfile.objects.filter(phone=phone)
+    if profiles.update(**values, updated_at=timezone.now()):
+        return
+    try:
+        with transaction.atomic():
+            PhoneProfile.objects.create(phone=phone, **values)
+    except IntegrityError:
+        profiles.update(**values, updated_at=timezone.now())
 
 
 def phone_opt_out(*, phone: str, by=None) -> PhoneProfile:

@@ -1,6 +1,7 @@
 """Rate limits per phone number and channel, counted in the database (the inbound store itself), so they
-hold across web processes and restarts. Setting `CHANNELS_RATE_LIMITS` may override the defaults:
-`{"sms": (20, 3600), ...}` = at most 20 requests in any 3600 seconds."""
+hold across web processes and restarts (one indexed query per request, see `rate_limit_exceeded`).
+Setting `CHANNELS_RATE_LIMITS` may override the defaults: `{"sms": (20, 3600), ...}` = at most 20
+requests in any 3600 seconds."""
 
 import datetime
 
@@ -34,7 +35,9 @@ def rate_limit_exceeded(*, phone: str, kind: str, now: datetime.datetime | None 
     count, seconds = limit
     since = (now or timezone.now()) - datetime.timedelta(seconds=seconds)
     recent = InboundMessage.objects.filter(phone=phone, kind=kind, received_at__gt=since)
-    return recent.count() > count
+    # Is there a (count + 1)-th request in the window? Read from the (phone, kind, received_at) index
+    # and stopped there, instead of counting every row (a number at its limit costs the same as a quiet one).
+    return recent.order_by("-received_at")[count : count + 1].exists()
 
 
 def rate_limited_text() -> str:

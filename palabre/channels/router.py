@@ -63,7 +63,8 @@ class InboundContext:
     `language` the language to answer in (the phone's remembered choice, else "fr"); `channel` a
     `core.choices.Channel` value (ussd, sms, voice, whatsapp: pass it on to services as `channel=`);
     `gateway` the provider name; `inbound_id` the stored `InboundMessage` id (an idempotency key for
-    anything the handler queues: `sms_queue(idempotency_key=f"inbound:{context.inbound_id}")`).
+    anything the handler queues: `sms_queue(idempotency_key=f"inbound:{context.inbound_id}")`);
+    `language_remembered` True when `language` is the phone's remembered choice (not the default).
     """
 
     phone: str
@@ -72,6 +73,7 @@ class InboundContext:
     channel: str
     gateway: str
     inbound_id: int | None = None
+    language_remembered: bool = False
 
 
 SmsHandler = Callable[[InboundContext, str], "str | Reply"]

@@ -205,3 +205,44 @@ def _staff_user():
     from palabre.accounts.tests.factories import UserFactory
 
     return UserFactory()
+
+
+# Cost of a request: the queries stay few (each one costs CPU on every SMS and every USSD step) ----------
+def test_an_inbound_sms_through_the_webhook_costs_few_queries(
+    client, settings, django_assert_max_num_queries
+):
+    """Store (1), phone settings (1), rate limit (1), lock (1), processed (1), reply queued in the outbox
+    with its task (about 4), plus the test's savepoints."""
+    settings.AT_TOKEN = ""
+    phone_set_language(phone=PHONE, language="fr")
+    with django_assert_max_num_queries(15):
+        response = client.post("/channels/africastalking/sms/", {"id": "at-1", "from": PHONE, "text": "AIDE"})
+    assert response.status_code == 200
+    assert InboundMessage.objects.get(external_id="at-1").status == Status.PROCESSED
+    assert OutboundMessage.objects.filter(to=PHONE, kind="reply").count() == 1
+
+
+def test_a_retried_sms_costs_fewer_queries_and_is_answered_once(
+    client, settings, django_assert_max_num_queries
+):
+    settings.AT_TOKEN = ""
+    fields = {"id": "at-2", "from": PHONE, "text": "AIDE"}
+    client.post("/channels/africastalking/sms/", fields)
+    with django_assert_max_num_queries(5):
+        assert client.post("/channels/africastalking/sms/", fields).status_code == 200
+    assert OutboundMessage.objects.filter(to=PHONE, kind="reply").count() == 1
+
+
+def test_the_rate_limit_counts_only_the_window_and_stops_at_the_limit(settings):
+    from palabre.channels.ratelimit import rate_limit_exceeded
+
+    settings.CHANNELS_RATE_LIMITS = {"sms": (2, 3600)}
+    now = timezone.now()
+    for number in range(2):
+        InboundMessage.objects.create(gateway="at", kind="sms", external_id=f"r{number}", phone=PHONE)
+    old = InboundMessage.objects.create(gateway="at", kind="sms", external_id="old", phone=PHONE)
+    InboundMessage.objects.filter(pk=old.pk).update(received_at=now - datetime.timedelta(hours=2))
+    assert not rate_limit_exceeded(phone=PHONE, kind="sms", now=now)
+    InboundMessage.objects.create(gateway="at", kind="sms", external_id="r3", phone=PHONE)
+    assert rate_limit_exceeded(phone=PHONE, kind="sms", now=now)
+    assert not rate_limit_exceeded(phone=PHONE, kind="ussd", now=now)

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from palabre.accounts.models import User
 from palabre.channels.gateways.base import Inbound
 from palabre.channels.models import UssdSession
-from palabre.channels.phones import phone_profile, phone_set_commune
+from palabre.channels.phones import phone_set_commune
 from palabre.channels.replies import Reply
 from palabre.channels.router import InboundContext
 from palabre.channels.ussd import sessions
@@ -81,7 +81,7 @@ def _start(engine: Engine, session: UssdSession, context: InboundContext, text: 
         if dialled is not None and dialled != context.commune:
             phone_set_commune(phone=context.phone, commune=dialled)
         session.commune = dialled or context.commune or _account_commune(context.phone)
-        session.language = _remembered_language(context.phone)
+        session.language = _remembered_language(context)
         state, notice = engine.new_state(), ""
     output = engine.show(state, notice=notice)
     for answer in answers:  # answers dialled at once: *384*229*7*1#
@@ -119,7 +119,7 @@ def _account_commune(phone: str) -> Commune | None:
     return arrondissement.commune if arrondissement else None
 
 
-def _remembered_language(phone: str) -> str:
-    profile = phone_profile(phone)
-    language = profile.language if profile else ""
+def _remembered_language(context: InboundContext) -> str:
+    """The phone's remembered language (read with its profile by `channels.inbound`), if still offered."""
+    language = context.language if context.language_remembered else ""
     return language if language in dict(settings.LANGUAGES) else ""

@@ -18,6 +18,8 @@ from palabre.channels.ussd.engine import State
 from palabre.territory.models import Commune
 
 RESUME_WINDOW = datetime.timedelta(minutes=5)
+# What a step may change (the commune and language are set on the first step or by a choice).
+SAVED_EACH_STEP = ["state", "is_finished", "last_text", "updated_at", "commune", "language"]
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,12 @@ class UssdContext(InboundContext):
 
 
 def session_open(*, gateway: str, session_id: str, phone: str) -> tuple[UssdSession, bool]:
-    """The session's row, locked for this step; (session, True) when this is its first step."""
-    return UssdSession.objects.select_for_update().get_or_create(
-        gateway=gateway, session_id=session_id, defaults={"phone": phone}
+    """The session's row (with its commune, read in the same query), locked for this step;
+    (session, True) when this is its first step."""
+    return (
+        UssdSession.objects.select_for_update(of=("self",))
+        .select_related("commune")
+        .get_or_create(gateway=gateway, session_id=session_id, defaults={"phone": phone})
     )
 
 
@@ -70,7 +75,7 @@ def session_save(
     session.is_finished = state.finished
     session.last_text = text
     session.updated_at = now or timezone.now()
-    session.save()
+    session.save(update_fields=SAVED_EACH_STEP)
 
 
 def session_choose_commune(*, session: UssdSession, commune: Commune) -> None:

@@ -225,3 +225,33 @@ def test_the_extension_may_come_in_the_service_code(client, bohicon):
     }
     response = client.post("/channels/africastalking/ussd/", data, secure=True)
     assert response.content.decode().startswith("CON Choisissez votre langue :")
+
+
+# Cost of a step: the queries stay few (each one costs CPU on every step of every caller) ----------------
+@pytest.fixture
+def known_caller(caller, bohicon):
+    phone_set_commune(phone=caller.phone, commune=bohicon)
+    phone_set_language(phone=caller.phone, language="fr")
+    return caller
+
+
+def test_a_menu_step_costs_few_queries(known_caller, django_assert_max_num_queries):
+    """Store, phone settings, rate limit, inbound lock, session with its commune, the screen's own query
+    (categories), session saved, request processed, plus the test's savepoints."""
+    known_caller.dial()
+    with django_assert_max_num_queries(12):
+        screen = known_caller.send("1")
+    assert screen.startswith("Votre plainte concerne :")
+
+
+def test_the_first_step_of_a_known_phone_costs_few_queries(known_caller, django_assert_max_num_queries):
+    """As a menu step, plus the resumable-session lookup and the new session's insert."""
+    with django_assert_max_num_queries(16):
+        assert known_caller.dial("7").startswith("Palabre Bohicon :")
+
+
+def test_the_session_commune_is_read_with_the_session(known_caller, django_assert_max_num_queries):
+    known_caller.dial()
+    with django_assert_max_num_queries(12) as captured:
+        known_caller.send("2")
+    assert not any('FROM "territory_commune"' in query["sql"] for query in captured.captured_queries)
