@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:commune_slug>/gestion/", include("palabre.accounts.urls_commune")),
     path("api/open311/v2/", include("palabre.grievances.open311.urls")),
     path("<slug:commune_slug>/plaintes/", include("palabre.grievances.urls")),
+    path("<slug:commune_slug>/budget/", include("palabre.budgeting.urls")),
     path("channels/", include("palabre.channels.webhook_urls")),
     path("simulator/", include("palabre.channels.simulator_urls")),
     path("<slug:commune_slug>/gestion/canaux/", include("palabre.channels.urls_commune")),

@@ -59,3 +59,39 @@ def test_citizen_signs_up_with_a_one_time_code_without_javascript(page, live_ser
     page.fill("input[name=code]", latest_login_code())
     page.get_by_role("button", name=re.compile("Valider|Vérifier|Continuer", re.I)).click()
     assert page.get_by_role("link", name="Mon compte").is_visible()
+
+
+def test_knapsack_vote_shows_the_running_total_with_javascript(live_server, monkeypatch):
+    """With JavaScript (htmx), ticking a project updates the total and greys out what no longer fits;
+    the ballot is then cast and a receipt shown."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from palabre.budgeting.models import Ballot, BallotKind
+    from palabre.budgeting.tests.factories import CycleFactory, EnvelopeFactory, ProposalFactory
+    from palabre.territory.tests.factories import CommuneFactory
+
+    commune = CommuneFactory(slug="bohicon", name="Bohicon")
+    cycle = CycleFactory(commune=commune, ballot_kind=BallotKind.KNAPSACK, max_projects=None)
+    envelope = EnvelopeFactory(cycle=cycle, amount=5_000_000)
+    for number, cost in ((1, 3_000_000), (2, 2_000_000), (3, 4_000_000)):
+        ProposalFactory(envelope=envelope, number=number, title=f"Projet {number}", estimated_cost=cost)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(locale="fr-FR").new_page()
+        page.goto(f"{live_server.url}/compte/connexion/?next=/bohicon/budget/{cycle.pk}/voter/")
+        page.fill("input[name=phone]", "97 00 12 34")
+        page.get_by_role("button", name=re.compile("code", re.I)).click()
+        page.fill("input[name=code]", latest_login_code())
+        page.get_by_role("button", name=re.compile("Valider|Vérifier|Continuer", re.I)).click()
+        page.goto(f"{live_server.url}/bohicon/budget/{cycle.pk}/voter/")
+        page.locator("input[type=checkbox][value='1']").check()
+        page.wait_for_selector("text=reste 2")
+        assert page.locator("input[type=checkbox][value='3']").is_disabled()
+        assert page.locator("input[type=checkbox][value='2']").is_enabled()
+        page.locator("input[type=checkbox][value='2']").check()
+        page.wait_for_selector("text=reste 0")
+        page.get_by_role("button", name=re.compile("Voter|Valider", re.I)).first.click()
+        page.wait_for_selector("text=/reçu/i")
+        browser.close()
+    assert Ballot.objects.get().proposal_numbers == [1, 2]

@@ -1,4 +1,5 @@
-"""The shared kernel's records: the audit log, the participation ledger and the SMS outbox.
+"""The shared kernel's records: the audit log, the participation ledger, the SMS outbox and the failed
+code guesses.
 
 Core imports no other palabre app, so communes, users and actors are kept as plain indexed ids.
 """
@@ -113,3 +114,22 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} ({self.status})"
+
+
+class CodeGuessFailure(models.Model):
+    """A code typed by a visitor that matched nothing (a complaint tracking code, a ballot receipt...),
+    counted per scope and hashed address to slow down guessing. See palabre.core.guesses."""
+
+    scope = models.CharField(_("usage"), max_length=60)
+    ip_hash = models.CharField(_("adresse (empreinte)"), max_length=64)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("code inconnu essayé")
+        verbose_name_plural = _("codes inconnus essayés")
+        indexes = [
+            models.Index(fields=["scope", "ip_hash", "created_at"], name="core_guess_scope_ip_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} · {self.ip_hash[:8]} · {self.created_at:%Y-%m-%d %H:%M}"

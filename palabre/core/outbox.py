@@ -21,7 +21,9 @@ from palabre.core.models import OutboundMessage
 logger = logging.getLogger(__name__)
 
 OTP_KIND = "otp"
-REDACTED_KINDS = frozenset({OTP_KIND})
+# Bodies erased once sent: login codes, and budget receipts (a receipt code next to a phone number would
+# let a reader of the outbox find that person's ballot).
+REDACTED_KINDS = frozenset({OTP_KIND, "budgeting.receipt"})
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 FIRST_RETRY_DELAY = datetime.timedelta(seconds=30)
 LONGEST_RETRY_DELAY = datetime.timedelta(hours=1)

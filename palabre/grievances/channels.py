@@ -17,6 +17,7 @@ from palabre.accounts.models import User
 from palabre.channels import router
 from palabre.channels.ussd.engine import Finish, Invalid, Menu, Option, Outcome, Prompt, goto, screen
 from palabre.channels.ussd.sessions import UssdContext, caller_traits
+from palabre.core.services import GuessesLimited
 from palabre.grievances import services
 from palabre.grievances.models import Category, Complaint, Status
 from palabre.grievances.queries import active_categories, complaints_of_phone
@@ -167,7 +168,7 @@ def track_code(context: UssdContext) -> Prompt:
     def answer(text: str) -> Outcome:
         try:
             complaint = services.tracking_lookup(code=text, ip=f"ussd:{context.phone}")
-        except services.TrackingRateLimited as limited:
+        except GuessesLimited as limited:
             return Finish(limited.message)
         if complaint is None:
             return Invalid(pgettext("ussd", "Aucune plainte ne porte ce code. Vérifiez-le et retapez-le."))

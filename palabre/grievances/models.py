@@ -1,4 +1,4 @@
-"""Complaints (plaintes): categories per commune, the complaint and its timeline, supporters, guesses.
+"""Complaints (plaintes): categories per commune, the complaint and its timeline, supporters.
 
 The status machine, deadlines, escalation and every write live in services.py; reads across models in
 queries.py. See docs/grievances.md for the design.
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from palabre.core.choices import AgeBand, Channel, Gender
-from palabre.grievances.validators import validate_photo, validate_voice_recording
+from palabre.core.validators import validate_photo, validate_voice_recording
 
 # Default categories of every commune: (code, French name, is_sensitive). Names are stored in the database
 # (a commune may rename them or add its own); while a default keeps its shipped name, `label` translates it.
@@ -399,21 +399,6 @@ class ComplaintSupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} · {self.pk}"
-
-
-class TrackingFailure(models.Model):
-    """A tracking-code lookup that found nothing, counted per hashed address to slow down guessing."""
-
-    ip_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("code de suivi introuvable")
-        verbose_name_plural = _("codes de suivi introuvables")
-        indexes = [models.Index(fields=["ip_hash", "created_at"], name="grv_tracking_ip_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.ip_hash[:8]} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ComplaintStatsSnapshot(models.Model):

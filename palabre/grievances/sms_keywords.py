@@ -14,6 +14,7 @@ from palabre.channels import router
 from palabre.channels.router import InboundContext, Reply
 from palabre.channels.sms.keywords import fold
 from palabre.channels.sms.places import take_commune
+from palabre.core.services import GuessesLimited
 from palabre.grievances import services
 from palabre.grievances.models import Category, Complaint, Status
 from palabre.grievances.queries import active_categories, complaint_of_reporter
@@ -132,7 +133,7 @@ def track_by_sms(context: InboundContext, text: str) -> str | Reply:
         )
     try:
         complaint = services.tracking_lookup(code=code, ip=f"sms:{context.phone}")
-    except services.TrackingRateLimited as limited:
+    except GuessesLimited as limited:
         return limited.message
     if complaint is None:
         return _unknown_code(code)

@@ -31,13 +31,19 @@ class Project:
 class Ballot:
     """One voter's ballot: the projects in the order written (the ranking for ordinal ballots).
 
-    `points` is set for cumulative and scoring ballots (one value per project), None otherwise.
+    `points` is set for cumulative and scoring ballots (one value per project: an int, or a Fraction when
+    not whole), None otherwise. `approved` is the set of projects named, built once with the ballot (as
+    pabutools' approval ballots are sets): counting votes and grouping identical ballots need it.
     """
 
     voter_id: str
     projects: tuple[str, ...]
-    points: tuple[Fraction, ...] | None = None
+    points: tuple[int | Fraction, ...] | None = None
     fields: dict[str, str] = field(default_factory=dict, compare=True, hash=False)
+    approved: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "approved", frozenset(self.projects))
 
 
 @dataclass
@@ -51,10 +57,13 @@ class Election:
     def __post_init__(self) -> None:
         if self.vote_type not in VOTE_TYPES:
             raise ValueError(f"unknown vote type {self.vote_type!r}")
+        with_points = self.vote_type in POINT_TYPES
         for ballot in self.ballots:
-            unknown = set(ballot.projects) - self.projects.keys()
+            unknown = ballot.approved - self.projects.keys()
             if unknown:
                 raise ValueError(f"ballot {ballot.voter_id} names unknown projects {sorted(unknown)}")
+            if with_points and len(ballot.points or ()) != len(ballot.projects):
+                raise ValueError(f"ballot {ballot.voter_id} has not one value of points per project")
 
     @property
     def vote_type(self) -> str:
@@ -67,7 +76,7 @@ class Election:
     @cached_property
     def votes(self) -> dict[str, int]:
         """Number of ballots naming each project (every project present, 0 if none)."""
-        counts = Counter(chain.from_iterable(map(set, (ballot.projects for ballot in self.ballots))))
+        counts = Counter(chain.from_iterable([ballot.approved for ballot in self.ballots]))
         return {project: counts[project] for project in self.projects}
 
     @cached_property
@@ -83,10 +92,11 @@ class Election:
                 for position, project in enumerate(ballot.projects):
                     totals[project] += count - position
             return totals
-        for ballot in self.ballots:
-            for project, points in zip(ballot.projects, ballot.points or (), strict=True):
-                totals[project] += points.numerator if points.denominator == 1 else points
-        return totals
+        named = chain.from_iterable([ballot.projects for ballot in self.ballots])
+        given = chain.from_iterable([ballot.points or () for ballot in self.ballots])  # as long: checked
+        for project, points in zip(named, given, strict=True):
+            totals[project] += points
+        return {project: _whole(total) for project, total in totals.items()}
 
     def cost_of(self, project_ids) -> Fraction:
         units = self.money_units
@@ -95,14 +105,23 @@ class Election:
     @cached_property
     def money_units(self) -> MoneyUnits:
         """Costs and budget as exact integers (in 1/scale of the currency), for fast exact sums."""
-        amounts = [self.budget, *(project.cost for project in self.projects.values())]
-        scale = lcm(*(amount.denominator for amount in amounts))
-        costs = {
-            project_id: project.cost.numerator * (scale // project.cost.denominator)
-            for project_id, project in self.projects.items()
-        }
         budget = self.budget
+        ratios = {
+            project_id: project.cost.as_integer_ratio() for project_id, project in self.projects.items()
+        }
+        scale = lcm(budget.denominator, *(denominator for _, denominator in ratios.values()))
+        if scale == 1:
+            costs = {project_id: numerator for project_id, (numerator, _) in ratios.items()}
+        else:
+            costs = {
+                project_id: numerator * (scale // denominator)
+                for project_id, (numerator, denominator) in ratios.items()
+            }
         return MoneyUnits(scale, costs, budget.numerator * (scale // budget.denominator))
+
+
+def _whole(number: int | Fraction) -> int | Fraction:
+    return number.numerator if number.denominator == 1 else number
 
 
 @dataclass(frozen=True)

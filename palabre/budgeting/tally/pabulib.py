@@ -27,7 +27,13 @@ def parse_number(text: str) -> Fraction:
     return Fraction(text.strip().replace(",", "."))
 
 
-def format_number(value: Fraction) -> str:
+def parse_points(text: str) -> int | Fraction:
+    """Points as an int when whole (sums of ints are much faster than sums of Fractions)."""
+    number = parse_number(text)
+    return number.numerator if number.denominator == 1 else number
+
+
+def format_number(value: int | Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
     with localcontext() as context:
@@ -90,7 +96,7 @@ def parse_pabulib(text: str) -> Election:
         named = _split_list(row.pop("vote", ""))
         points = None
         if vote_type in POINT_TYPES:
-            points = tuple(parse_number(value) for value in _split_list(row.pop("points", "")))
+            points = tuple(parse_points(value) for value in _split_list(row.pop("points", "")))
             if len(points) != len(named):
                 raise PabulibError(f"voter {voter_id}: {len(named)} projects but {len(points)} points")
         ballots.append(Ballot(voter_id, tuple(named), points, row))

@@ -2,14 +2,21 @@ from fractions import Fraction
 
 import pytest
 
-from palabre.budgeting.tally import PabulibError, parse_pabulib, read_pabulib, write_pabulib
+from palabre.budgeting.tally import (
+    Ballot,
+    Election,
+    PabulibError,
+    parse_pabulib,
+    read_pabulib,
+    write_pabulib,
+)
 
 from .shared_files import PABULIB_FILES, requires_shared_files
 
 TRICKY = (
     'META\r\nkey;value\r\nbudget;1000.5\nvote_type;cumulative\r\ndescription;"A ""quoted"" one; really"\n'
     "PROJECTS\nproject_id;cost;name\nL21/01/VII;100.0;Parc\n9;200;Puits\n10;300;\n"
-    "VOTES\nvoter_id;vote;points;sex\nv1;L21/01/VII,10;2,1;F\nv2;9;3;\nv3;;;M\n"
+    "VOTES\nvoter_id;vote;points;sex\nv1;L21/01/VII,10;2,1;F\nv2;9;3;\nv3;;;M\nv4;9;0.5;\n"
 )
 
 
@@ -20,12 +27,21 @@ def test_parse_handles_line_endings_quotes_decimals_and_alphanumeric_ids():
     assert list(election.projects) == ["L21/01/VII", "9", "10"]
     assert election.projects["L21/01/VII"].cost == 100
     assert election.projects["9"].name == "Puits"
-    first, _, empty = election.ballots
+    first, _, empty, half = election.ballots
     assert first.projects == ("L21/01/VII", "10") and first.points == (2, 1)
+    assert all(type(points) is int for points in first.points)  # whole points sum fast as ints
+    assert half.points == (Fraction(1, 2),)
     assert first.fields == {"sex": "F"}
     assert empty.projects == () and empty.points == ()
-    assert election.scores == {"L21/01/VII": 2, "9": 3, "10": 1}
-    assert election.votes == {"L21/01/VII": 1, "9": 1, "10": 1}
+    assert election.scores == {"L21/01/VII": 2, "9": Fraction(7, 2), "10": 1}
+    assert election.votes == {"L21/01/VII": 1, "9": 2, "10": 1}
+
+
+def test_an_election_refuses_ballots_without_one_value_of_points_per_project():
+    election = parse_pabulib(TRICKY)
+    ballots = [Ballot("v1", ("9", "10"), (1,))]
+    with pytest.raises(ValueError, match="points"):
+        Election(election.meta, election.projects, ballots)
 
 
 def test_round_trip_of_a_hand_written_file():
@@ -39,8 +55,10 @@ def test_round_trip_of_a_hand_written_file():
         "PROJECTS\nproject_id;cost\n1;10\n",
         "META\nkey;value\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;10\nVOTES\nvoter_id;vote\n1;1\n",
         "META\nkey;value\nbudget;10\nPROJECTS\nproject_id;cost\n1;10\nVOTES\nvoter_id;vote\n1;2\n",
+        "META\nkey;value\nbudget;10\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n1;10\n2;5\n"
+        "VOTES\nvoter_id;vote;points\n1;1,2;3\n",
     ],
-    ids=["no-meta", "no-budget", "unknown-project"],
+    ids=["no-meta", "no-budget", "unknown-project", "points-missing"],
 )
 def test_unreadable_files_are_refused(text):
     with pytest.raises(PabulibError):

@@ -10,6 +10,9 @@ from .factories import election
 
 equal_shares_module = sys.modules["palabre.budgeting.tally.rules.equal_shares"]
 engines = sys.modules["palabre.budgeting.tally.rules.mes_engines"]
+plateau = sys.modules["palabre.budgeting.tally.rules.add1_plateau"]
+ENGINES = {"lists": 10**9, "arrays": 0}
+"""Replay engine -> LIST_REPLAY_MAX_SUPPORTERS forcing it."""
 
 
 def red_blue():
@@ -114,6 +117,50 @@ def test_add1_with_plateau_skipping_equals_the_plain_unit_steps(seed):
             break
         outcome = following
     assert equal_shares_module.equal_shares_add1(e) == outcome
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("cardinality", [False, True])
+def test_plateau_replay_finds_where_a_project_becomes_affordable(engine, cardinality, monkeypatch):
+    # "a" (cost 100) has ten supporters, "b" (cost 90) one other: from 11 per voter to 89, "a" alone is
+    # funded; at 90, "b" is affordable too. Two passes of the replay prove the 79 steps.
+    monkeypatch.setattr(plateau, "LIST_REPLAY_MAX_SUPPORTERS", ENGINES[engine])
+    data = equal_shares_module.ApprovalData.from_election(
+        election({"a": 100, "b": 90}, [["a"]] * 10 + [["b"]], budget=121)
+    )
+    a, b = data.project_ids.index("a"), data.project_ids.index("b")
+    assert plateau.plateau_length(data, 11.0, cardinality, [a]) == (79, 2)
+    assert engines.run_fast(data, 11.0 + 78, cardinality) == [a]
+    assert engines.run_fast(data, 11.0 + 79, cardinality) is None  # b's money is exactly its cost
+    assert engines.run_exact(data, Fraction(90), cardinality, tie=lambda project: project) == [a, b]
+
+
+def crowded_election(seed: int):
+    """More voters than `random_election`, so that supporters change from paying all they have to paying
+    the share as the budget grows (the replay's formula changes)."""
+    rng = random.Random(seed)
+    costs = {str(index): rng.choice([7, 60, 130, 333, 1000]) for index in range(rng.randint(3, 10))}
+    ballots = [rng.sample(sorted(costs), rng.randint(1, len(costs))) for _ in range(rng.randint(20, 120))]
+    return election(costs, ballots, budget=rng.choice([300, 1000, 3000]))
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_plateau_replay_certifies_only_steps_with_the_same_outcome(seed, monkeypatch):
+    monkeypatch.setattr(plateau, "LIST_REPLAY_MAX_SUPPORTERS", list(ENGINES.values())[seed % 2])
+    e = crowded_election(seed)
+    data = equal_shares_module.ApprovalData.from_election(e)
+    cardinality = seed % 3 == 0
+    per_voter = e.budget / len(e.ballots)
+    certified = 0
+    for _ in range(6):
+        outcome, _ = equal_shares_module._run(data, per_voter, cardinality)
+        steps, _ = plateau.plateau_length(data, float(per_voter), cardinality, outcome)
+        steps = min(steps, 150)
+        for step in range(1, steps):
+            assert equal_shares_module._run(data, per_voter + step, cardinality)[0] == outcome, step
+        certified += steps - 1
+        per_voter += steps
+    assert certified > 0
 
 
 def test_add1_switches_change_the_starting_budget_and_the_stop():

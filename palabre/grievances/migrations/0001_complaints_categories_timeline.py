@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import palabre.grievances.validators
+import palabre.core.validators
 import phonenumber_field.modelfields
 from django.conf import settings
 from django.db import migrations, models
@@ -53,8 +53,8 @@ class Migration(migrations.Migration):
                 ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
                 ('place_description', models.CharField(blank=True, max_length=300, verbose_name='précisions sur le lieu')),
                 ('description', models.TextField(verbose_name="ce qui s'est passé")),
-                ('photo', models.FileField(blank=True, upload_to='grievances/photos/%Y/%m/', validators=[palabre.grievances.validators.validate_photo], verbose_name='photo')),
-                ('voice_recording', models.FileField(blank=True, upload_to='grievances/voice/%Y/%m/', validators=[palabre.grievances.validators.validate_voice_recording], verbose_name='message vocal')),
+                ('photo', models.FileField(blank=True, upload_to='grievances/photos/%Y/%m/', validators=[palabre.core.validators.validate_photo], verbose_name='photo')),
+                ('voice_recording', models.FileField(blank=True, upload_to='grievances/voice/%Y/%m/', validators=[palabre.core.validators.validate_voice_recording], verbose_name='message vocal')),
                 ('reporter_name', models.CharField(blank=True, max_length=120, verbose_name='nom du plaignant')),
                 ('reporter_phone', phonenumber_field.modelfields.PhoneNumberField(blank=True, max_length=128, region=None, verbose_name='téléphone du plaignant')),
                 ('language', models.CharField(default='fr', max_length=8, verbose_name='langue')),

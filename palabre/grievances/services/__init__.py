@@ -2,7 +2,6 @@
 
 from palabre.grievances.services.categories import categories_ensure_defaults
 from palabre.grievances.services.citizen import (
-    TrackingRateLimited,
     complaint_add_information,
     complaint_disagree,
     complaint_rate,
@@ -37,7 +36,6 @@ from palabre.grievances.services.sweeps import auto_close_sweep, escalation_swee
 
 __all__ = [
     "ReporterIdentity",
-    "TrackingRateLimited",
     "auto_close_sweep",
     "categories_ensure_defaults",
     "category_add",

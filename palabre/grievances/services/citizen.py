@@ -1,19 +1,17 @@
 """What a reporter does with their tracking code: look it up, add information, disagree, rate."""
 
 import datetime
-import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from palabre.accounts.services import hash_ip
 from palabre.core.choices import Channel
-from palabre.core.services import audit_record
+from palabre.core.services import audit_record, guarded_lookup
 from palabre.grievances.deadlines import add_working_days, working_days_for
-from palabre.grievances.models import OPEN_STATUSES, Complaint, EventKind, Status, TrackingFailure
+from palabre.grievances.models import OPEN_STATUSES, Complaint, EventKind, Status
 from palabre.grievances.services.common import (
     add_event,
     check_status,
@@ -23,25 +21,7 @@ from palabre.grievances.services.common import (
 )
 from palabre.territory.models import Commune
 
-TRACKING_WINDOW = datetime.timedelta(hours=1)
-TRACKING_MAX_FAILURES = 10
-
-
-class TrackingRateLimited(Exception):
-    """Too many unknown codes typed from this connection in the last hour."""
-
-    def __init__(self, *, retry_at: datetime.datetime, now: datetime.datetime):
-        self.retry_at = retry_at
-        self.minutes = max(1, math.ceil((retry_at - now).total_seconds() / 60))
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return ngettext(
-            "Trop de codes inconnus ont été essayés. Réessayez dans %(minutes)s minute.",
-            "Trop de codes inconnus ont été essayés. Réessayez dans %(minutes)s minutes.",
-            self.minutes,
-        ) % {"minutes": self.minutes}
+TRACKING_SCOPE = "grievances.tracking"
 
 
 def tracking_lookup(
@@ -49,28 +29,19 @@ def tracking_lookup(
 ) -> Complaint | None:
     """The complaint with this tracking code (in `commune` if given), or None.
 
-    Each unknown code counts against the caller's (hashed) address; after TRACKING_MAX_FAILURES in an
-    hour, raises TrackingRateLimited, even for a right code, until the oldest failure leaves the hour.
+    Each unknown code counts against the caller's (hashed) address; after ten in an hour, raises
+    core's GuessesLimited, even for a right code, until the oldest failure leaves the hour.
     Sensitive complaints are found too: the tracking page shows them their status only.
     """
-    now = now or timezone.now()
-    ip_hash = hash_ip(ip)
-    with transaction.atomic():
-        TrackingFailure.objects.filter(created_at__lte=now - TRACKING_WINDOW).delete()
-        failures = list(
-            TrackingFailure.objects.filter(ip_hash=ip_hash, created_at__gt=now - TRACKING_WINDOW)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)[:TRACKING_MAX_FAILURES]
-        )
-        if len(failures) >= TRACKING_MAX_FAILURES:
-            raise TrackingRateLimited(retry_at=failures[-1] + TRACKING_WINDOW, now=now)
-        complaints = Complaint.objects.select_related("category")
-        if commune is not None:
-            complaints = complaints.filter(commune=commune)
-        complaint = complaints.filter(code=normalize_code(code)).first()
-        if complaint is None:
-            TrackingFailure.objects.create(ip_hash=ip_hash, created_at=now)
-    return complaint
+    complaints = Complaint.objects.select_related("category")
+    if commune is not None:
+        complaints = complaints.filter(commune=commune)
+    return guarded_lookup(
+        scope=TRACKING_SCOPE,
+        ip_hash=hash_ip(ip),
+        lookup=complaints.filter(code=normalize_code(code)).first,
+        now=now,
+    )
 
 
 def _find(code: str, commune: Commune | None) -> Complaint:

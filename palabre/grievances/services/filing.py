@@ -13,6 +13,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from palabre.accounts.queries import participant_traits
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.services import audit_record, participation_record
+from palabre.core.validators import validate_photo, validate_voice_recording
 from palabre.grievances.deadlines import due_dates
 from palabre.grievances.models import (
     OPEN_STATUSES,
@@ -24,7 +25,6 @@ from palabre.grievances.models import (
     Status,
 )
 from palabre.grievances.services.common import add_event, new_tracking_code, notify_reporter
-from palabre.grievances.validators import validate_photo, validate_voice_recording
 from palabre.territory.models import Arrondissement, Commune, Village
 
 MODULE = "complaints"

@@ -3,10 +3,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from palabre.core.models import AuditEvent, OutboundMessage
+from palabre.core.guesses import MAX_FAILURES
+from palabre.core.models import AuditEvent, CodeGuessFailure, OutboundMessage
+from palabre.core.services import GuessesLimited
 from palabre.grievances import services
-from palabre.grievances.models import ComplaintEvent, Status, TrackingFailure
-from palabre.grievances.services.citizen import TRACKING_MAX_FAILURES
+from palabre.grievances.models import ComplaintEvent, Status
 from palabre.grievances.tests.conftest import MONDAY
 
 
@@ -20,7 +21,7 @@ def test_tracking_lookup_finds_a_code_typed_loosely(file_complaint, bohicon):
     complaint = file_complaint()
     typed = complaint.code.lower().replace("-", " ")
     assert services.tracking_lookup(code=typed, ip="10.0.0.1", commune=bohicon) == complaint
-    assert not TrackingFailure.objects.exists()
+    assert not CodeGuessFailure.objects.exists()
 
 
 def test_tracking_lookup_is_scoped_to_the_commune(file_complaint, toffo):
@@ -30,9 +31,9 @@ def test_tracking_lookup_is_scoped_to_the_commune(file_complaint, toffo):
 
 def test_guessing_codes_is_rate_limited_per_address(file_complaint):
     complaint = file_complaint()
-    for number in range(TRACKING_MAX_FAILURES):
+    for number in range(MAX_FAILURES):
         assert services.tracking_lookup(code=f"BOH-ZZZ{number}", ip="10.0.0.1", now=MONDAY) is None
-    with pytest.raises(services.TrackingRateLimited) as error:
+    with pytest.raises(GuessesLimited) as error:
         services.tracking_lookup(code=complaint.code, ip="10.0.0.1", now=MONDAY)
     assert error.value.minutes == 60
     assert "60 minutes" in error.value.message
@@ -44,7 +45,9 @@ def test_guessing_codes_is_rate_limited_per_address(file_complaint):
 
 def test_failures_store_no_address(file_complaint):
     services.tracking_lookup(code="BOH-XXXX", ip="10.0.0.1")
-    assert "10.0.0.1" not in TrackingFailure.objects.get().ip_hash
+    failure = CodeGuessFailure.objects.get()
+    assert failure.scope == "grievances.tracking"
+    assert "10.0.0.1" not in failure.ip_hash
 
 
 def test_information_added_is_internal_text_with_a_public_mark(file_complaint):

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from palabre.core.guesses import MAX_FAILURES
+from palabre.core.models import CodeGuessFailure
 from palabre.grievances import services
-from palabre.grievances.models import Category, Complaint, ComplaintSupport, Status, TrackingFailure
-from palabre.grievances.services.citizen import TRACKING_MAX_FAILURES
+from palabre.grievances.models import Category, Complaint, ComplaintSupport, Status
 from palabre.grievances.tests.conftest import REPORTER_PHONE
 from palabre.territory.tests.factories import ArrondissementFactory, VillageFactory
 from tests.test_page_weight import BUDGET_BYTES, page_weight
@@ -320,7 +321,7 @@ def test_tracking_unknown_code_says_so_and_counts(client, bohicon):
     response = client.get(url("tracking", bohicon), {"code": "BOH-2222"})
     assert response.status_code == 400
     assert "Aucune plainte" in response.text
-    assert TrackingFailure.objects.count() == 1
+    assert CodeGuessFailure.objects.filter(scope="grievances.tracking").count() == 1
 
 
 def test_tracking_code_of_another_commune_is_unknown(client, filed, toffo):
@@ -330,7 +331,7 @@ def test_tracking_code_of_another_commune_is_unknown(client, filed, toffo):
 
 
 def test_tracking_is_rate_limited_with_a_clear_message(client, filed):
-    for attempt in range(TRACKING_MAX_FAILURES):
+    for attempt in range(MAX_FAILURES):
         client.get(url("tracking", filed.commune), {"code": f"BOH-{attempt + 2}ZZZ"})
     response = client.get(url("tracking", filed.commune), {"code": filed.code})
     assert response.status_code == 400
@@ -363,7 +364,7 @@ def test_tracking_action_with_errors_keeps_the_page(client, filed):
 def test_tracking_action_with_unknown_code_is_rate_counted(client, bohicon):
     response = client.post(url("tracking_action", bohicon, "informations"), {"code": "BOH-3333", "text": "x"})
     assert response.status_code == 400
-    assert TrackingFailure.objects.count() == 1
+    assert CodeGuessFailure.objects.filter(scope="grievances.tracking").count() == 1
 
 
 def test_unknown_tracking_action_is_404(client, filed):

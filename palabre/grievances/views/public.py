@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.http import client_ip, posted
+from palabre.core.services import GuessesLimited
 from palabre.grievances import forms, queries, services
 from palabre.grievances.models import Complaint, Status
 from palabre.grievances.permissions import access_complaint_public, access_complaints_commune
@@ -205,7 +206,7 @@ def _tracked(request: HttpRequest, commune, form: forms.TrackingForm):
         complaint = services.tracking_lookup(
             code=form.cleaned_data["code"], ip=client_ip(request), commune=commune
         )
-    except services.TrackingRateLimited as error:
+    except GuessesLimited as error:
         form.add_error("code", error.message)
         return None
     if complaint is None:

@@ -37,11 +37,13 @@ UTILITIES = ("cost", "cardinality")
 class ApprovalData:
     """The election as MES needs it: projects it may fund, their supporters as weighted ballot groups.
 
-    Costs are exact (`costs`) and in integer money units (`cost_units`, see `Election.money_units`)."""
+    Costs are exact (`costs`) and in integer money units (`cost_units`: cost * money_scale, see
+    `Election.money_units`)."""
 
     project_ids: list[str]
     costs: list[Fraction]
     cost_units: list[int]
+    money_scale: int
     votes: list[int]
     free: list[str]
     ballot_count: int
@@ -50,7 +52,7 @@ class ApprovalData:
     weight_lists: list[list[int]]
 
     def __post_init__(self) -> None:
-        self.cost_floats = [float(cost) for cost in self.costs]
+        self.cost_floats = [units / self.money_scale for units in self.cost_units]  # correctly rounded
         self.vote_floats = [float(votes) for votes in self.votes]
         lower = 1 - TOLERANCE
         self.initial_bounds_cost = [lower / votes for votes in self.vote_floats]
@@ -75,14 +77,15 @@ class ApprovalData:
 
     @classmethod
     def from_election(cls, election: Election, tie_breaking: str = "id") -> ApprovalData:
-        groups = Counter(frozenset(ballot.projects) for ballot in election.ballots)
+        groups = Counter([ballot.approved for ballot in election.ballots])
         groups.pop(frozenset(), None)
         supporters: dict[str, list[int]] = {project: [] for project in election.projects}
         group_weights = list(groups.values())
         for index, approved in enumerate(groups):
             for project in approved:
                 supporters[project].append(index)
-        units = election.money_units.costs
+        money = election.money_units
+        units = money.costs
         tie = tie_key(election, tie_breaking)
         named = sorted((project for project in election.projects if supporters[project]), key=tie)
         fundable = [project for project in named if units[project] > 0]
@@ -91,6 +94,7 @@ class ApprovalData:
             project_ids=fundable,
             costs=[election.projects[project].cost for project in fundable],
             cost_units=[units[project] for project in fundable],
+            money_scale=money.scale,
             votes=[sum(weights) for weights in weight_lists],
             free=[project for project in named if units[project] <= 0],
             ballot_count=len(election.ballots),
@@ -163,25 +167,26 @@ def equal_shares_add1(
 
 
 class _PlateauSkipper:
-    """Decides when to look for a plateau (ski rental: once the runs spent on the current plateau cost as
-    much as a plateau check), so big elections whose outcome changes at almost every step pay little."""
+    """Decides when to look for a plateau: once the outcome repeated (one run on the current plateau), if
+    the last look saved at least the runs it cost; else (big elections whose outcome changes at almost
+    every step) once the runs spent on the current plateau cost as much as the last look wasted (ski
+    rental). A look over a long plateau makes many passes of the replay, each one saving many runs."""
 
     def __init__(self) -> None:
         self.run_seconds = 0.0
         self.plateau_seconds = 0.0
-        self.check_seconds: float | None = None
+        self.wasted = 0.0
 
     def ran(self, seconds: float, *, same: bool) -> None:
         self.run_seconds = seconds
         self.plateau_seconds = self.plateau_seconds + seconds if same else 0.0
 
     def step(self, data, per_voter: Fraction, cardinality: bool, outcome: list[int]) -> int:
-        expected = self.check_seconds if self.check_seconds is not None else 4 * self.run_seconds
-        if self.plateau_seconds < expected:
+        if self.plateau_seconds == 0.0 or self.plateau_seconds < self.wasted:
             return 1
         started = time.perf_counter()
-        step = plateau_length(data, float(per_voter), cardinality, outcome)
-        self.check_seconds = time.perf_counter() - started
+        step, _ = plateau_length(data, float(per_voter), cardinality, outcome)
+        self.wasted = max(0.0, time.perf_counter() - started - (step - 1) * self.run_seconds)
         self.plateau_seconds = 0.0
         return step
 

@@ -50,15 +50,15 @@ def run_fast(data, per_voter: float, cardinality: bool) -> list[int] | None:
                 break
             cost = costs[project]
             paying = budgets.paying(project)
-            money = budgets.money(project, paying)
-            if money < cost * lower:
-                unaffordable.append(project)
-                continue
-            if money <= cost * upper:
-                return None
             alpha = cost / totals[project]
-            exact = budgets.smallest(paying) > alpha * upper
+            exact = budgets.smallest(paying) > alpha * upper  # then the money is well above the cost
             if not exact:
+                money = budgets.money(project, paying)
+                if money < cost * lower:
+                    unaffordable.append(project)
+                    continue
+                if money <= cost * upper:
+                    return None
                 alpha = budgets.capped_share(project, paying)
             rho = alpha if cardinality else alpha / cost
             bounds[project] = rho * lower
@@ -113,7 +113,8 @@ class ListBudgets:
     def pay(self, project: int, alpha: float) -> None:
         values = self.values
         for group in self.data.supporter_lists[project]:
-            values[group] = max(values[group] - alpha, 0.0)
+            left = values[group] - alpha
+            values[group] = left if left > 0.0 else 0.0
 
 
 class ArrayBudgets:

@@ -237,16 +237,17 @@ def known_caller(caller, bohicon):
 
 def test_a_menu_step_costs_few_queries(known_caller, django_assert_max_num_queries):
     """Store, phone settings, rate limit, inbound lock, session with its commune, the screen's own query
-    (categories), session saved, request processed, plus the test's savepoints."""
+    (categories), budgeting's open-cycle check (its menu entries show only in the right phase), session
+    saved, request processed, plus the test's savepoints."""
     known_caller.dial()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         screen = known_caller.send("1")
     assert screen.startswith("Votre plainte concerne :")
 
 
 def test_the_first_step_of_a_known_phone_costs_few_queries(known_caller, django_assert_max_num_queries):
     """As a menu step, plus the resumable-session lookup and the new session's insert."""
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert known_caller.dial("7").startswith("Palabre Bohicon :")
 
 

@@ -1,4 +1,4 @@
-"""Checks on the files a complaint may carry: a photo, a voice recording. Read by content, not by name."""
+"""Checks on the files people attach (photos, voice recordings). Read by content, not by name."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _

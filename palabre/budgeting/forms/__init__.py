@@ -1,0 +1,1 @@
+"""Budgeting forms, one module per topic."""

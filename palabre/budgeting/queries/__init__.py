@@ -1,0 +1,1 @@
+"""Budgeting reads spanning models, one module per topic."""

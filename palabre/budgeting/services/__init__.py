@@ -1,0 +1,1 @@
+"""Budgeting services, one module per topic: import from the module (e.g. services.voting)."""

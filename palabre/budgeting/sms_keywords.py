@@ -1,0 +1,474 @@
+"""Participatory budgeting by SMS: VOTE 3 7 12, PROJETS (or BUDGET), IDEE <texte>, RECU <code>.
+
+Registered with `channels.router`; each handler turns the SMS into a call of the service the web uses
+(`ballot_cast`, `proposal_submit` with channel "sms"). A phone without a known commune names it first
+(`VOTE Bohicon 3 7 12`). The reply comes in the phone's language (channels' dispatch activates it).
+
+Voting by SMS:
+- `VOTE 3 7 12` (approval, knapsack) or `VOTE 3:5 7:5` (cumulative: number:points). Numbers from several
+  envelopes (the commune-wide one and the voter's arrondissement's) cast one ballot per envelope, all or
+  nothing: if one is refused, none is counted and the reply says why, naming the envelope.
+- Residence is self-declared: a phone that never declared an arrondissement (phone profile or account)
+  votes in an arrondissement's envelope by naming it, `VOTE Passagon 11 12`; the arrondissement is then
+  kept in its phone profile, so that the same phone cannot vote in another arrondissement's envelope.
+- A minimum age the phone never declared is confirmed by writing it: `VOTE 18+ 3 7`.
+- The reply gives the receipt code(s), never the projects chosen (a shared phone, or someone asking to see
+  the SMS, must not learn the vote). A gateway retry of the same SMS is answered from the inbound store
+  without running the handler again: one ballot, one reply.
+National-language keywords are proposals awaiting native review (docs/channels.md).
+"""
+
+import dataclasses
+import re
+
+from django.db import transaction
+from django.utils.text import Truncator
+from django.utils.translation import pgettext, pgettext_lazy
+
+from palabre.budgeting.channels import (
+    caller_residence,
+    declare_residence,
+    ideas_cycle,
+    phone_voter,
+    short_money,
+    voting_cycle,
+)
+from palabre.budgeting.models import BallotKind, Cycle, Envelope, Proposal
+from palabre.budgeting.queries.cycles import public_cycles
+from palabre.budgeting.services.proposals import DESCRIPTION_LENGTH, proposal_submit
+from palabre.budgeting.services.voters import Voter, age_eligibility, envelopes_for
+from palabre.budgeting.services.voting import (
+    RECEIPT_LENGTH,
+    BallotRejected,
+    ballot_cast,
+    ballot_proposals,
+    ballot_validate,
+    format_receipt,
+    has_voted,
+    normalise_receipt,
+    receipt_ballot,
+    voter_check,
+)
+from palabre.channels import router
+from palabre.channels.router import InboundContext, Reply
+from palabre.channels.sms.places import take_arrondissement, take_commune
+from palabre.channels.sms.segments import segment_info, split_at_words
+from palabre.core.services import sms_queue
+from palabre.territory.models import Arrondissement
+
+VOTE = "budget_vote"
+PROJECTS = "budget_projects"
+IDEA = "budget_idea"
+RECEIPT = "budget_receipt"
+KEYWORDS = {
+    VOTE: {"fr": ("VOTE", "VOTER"), "yo": ("DÌBÒ",)},
+    PROJECTS: {"fr": ("PROJETS", "PROJET", "BUDGET"), "en": ("PROJECTS",)},
+    IDEA: {"fr": ("IDÉE", "IDÉES"), "en": ("IDEA",), "yo": ("ÈRÒ",)},
+    RECEIPT: {"fr": ("REÇU",), "en": ("RECEIPT",)},
+}
+# "3", "3:5" or "3=5" (points), and "18+" (the voter declares the minimum age).
+CHOICE = re.compile(r"^(\d{1,4})(?:[:=](\d{1,4}))?$")
+AGE = re.compile(r"^(\d{1,3})\+$")
+PROJECT_TITLE_CHARS = 30
+IDEA_TITLE_CHARS = 60
+# Room kept in each SMS of a list for its "(2/3) " mark.
+PART_MARK = "(9/9) "
+
+
+def register() -> None:
+    """Called from BudgetingConfig.ready()."""
+    router.register_sms_keyword(
+        VOTE,
+        KEYWORDS[VOTE],
+        vote_by_sms,
+        help_text=pgettext_lazy("sms", "VOTE <numéros> : voter au budget participatif"),
+        order=40,
+    )
+    router.register_sms_keyword(
+        PROJECTS,
+        KEYWORDS[PROJECTS],
+        projects_by_sms,
+        help_text=pgettext_lazy("sms", "PROJETS : les projets soumis au vote"),
+        order=41,
+    )
+    router.register_sms_keyword(
+        IDEA,
+        KEYWORDS[IDEA],
+        idea_by_sms,
+        help_text=pgettext_lazy("sms", "IDEE <texte> : proposer un projet"),
+        order=42,
+    )
+    router.register_sms_keyword(
+        RECEIPT,
+        KEYWORDS[RECEIPT],
+        receipt_by_sms,
+        help_text=pgettext_lazy("sms", "RECU <code> : vérifier que votre vote est compté"),
+        order=43,
+    )
+
+
+def _commune(context: InboundContext, text: str):
+    """(the commune named first in the text, else the phone's, and the rest of the text)."""
+    named, rest = take_commune(text)
+    return (named, rest) if named is not None else (context.commune, text.strip())
+
+
+def _ask_commune(example: str) -> str:
+    return pgettext("sms", "Palabre : indiquez votre commune. Exemple : %(example)s") % {"example": example}
+
+
+def _not_voting(commune) -> str:
+    return pgettext("sms", "Palabre : pas de vote du budget participatif en cours à %(commune)s.") % {
+        "commune": commune.name
+    }
+
+
+# VOTE --------------------------------------------------------------------------------------------------
+def vote_by_sms(context: InboundContext, text: str) -> str | Reply:
+    """VOTE [commune] [arrondissement] [18+] 3 7 12 (or 3:5 7:5): cast the ballot(s), reply the receipt(s)."""
+    commune, text = _commune(context, text)
+    if commune is None:
+        return _ask_commune("VOTE Bohicon 3 7 12")
+    cycle = voting_cycle(commune)
+    if cycle is None:
+        return _not_voting(commune)
+    typed = text
+    named, text = take_arrondissement(text, commune=commune)
+    parsed = parse_choices(text)
+    if parsed is None:
+        return _vote_example(cycle)
+    choices, age = parsed
+    try:
+        ballots = _ballots_by_envelope(cycle, choices)
+        residence = caller_residence(context.phone)
+        declared = _declared_residence(ballots, residence, named)
+        voter = _voter(context, cycle, residence or (declared.pk if declared else None), age)
+        _check_all(ballots, voter, typed=typed)
+        receipts = _cast_all(ballots, voter, context.phone, declared, typed=typed)
+    except _Refused as refused:
+        return Reply(text=refused.text, commune_id=commune.pk)
+    return Reply(text=_receipts_text(receipts), commune_id=commune.pk)
+
+
+def _voter(context: InboundContext, cycle: Cycle, arrondissement: int | None, age: int | None) -> Voter:
+    """The voter behind the phone; an age written in the SMS ("18+") counts only when the phone never
+    declared one (a declared age band below the minimum is not overridden by the SMS)."""
+    voter = phone_voter(context, arrondissement=arrondissement)
+    if age is not None and age >= (cycle.minimum_age or 0) and age_eligibility(cycle, voter) is None:
+        return dataclasses.replace(voter, declared_minimum_age=True)
+    return voter
+
+
+class _Refused(Exception):
+    """The SMS cannot be counted; `text` says why."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def parse_choices(text: str) -> tuple[list[tuple[int, int | None]], int | None] | None:
+    """`3 7 12` -> ([(3, None), (7, None), (12, None)], None); `18+ 3:5, 7:5` -> ([(3, 5), (7, 5)], 18).
+    None when a word is neither a number, number:points nor an age."""
+    text = re.sub(r"\s*([:=])\s*", r"\1", text or "")
+    choices, age = [], None
+    for word in re.split(r"[\s,;]+", text.strip()):
+        if not word:
+            continue
+        if AGE.match(word):
+            age = int(AGE.match(word).group(1))
+            continue
+        match = CHOICE.match(word)
+        if match is None:
+            return None
+        choices.append((int(match.group(1)), int(match.group(2)) if match.group(2) else None))
+    return (choices, age) if choices else None
+
+
+def _vote_example(cycle: Cycle) -> str:
+    if cycle.ballot_kind == BallotKind.CUMULATIVE:
+        return pgettext(
+            "sms", "Palabre : écrivez VOTE puis numéro:points de chaque projet. Exemple : VOTE 3:5 7:5"
+        )
+    return pgettext("sms", "Palabre : écrivez VOTE puis les numéros des projets. Exemple : VOTE 3 7 12")
+
+
+def _ballots_by_envelope(cycle: Cycle, choices) -> dict[Envelope, list[tuple[int, int | None]]]:
+    """The choices split by the envelope whose ballot holds each number (unknown number: refused)."""
+    where: dict[int, Envelope] = {}
+    for envelope in cycle.envelopes.select_related("cycle__commune", "arrondissement"):
+        where.update(dict.fromkeys(ballot_proposals(envelope), envelope))
+    ballots: dict[Envelope, list] = {}
+    for number, points in choices:
+        if number not in where:
+            raise _Refused(_palabre(BallotRejected("unknown_project", number=number).message))
+        ballots.setdefault(where[number], []).append((number, points))
+    return ballots
+
+
+def _declared_residence(
+    ballots, residence: int | None, named: Arrondissement | None
+) -> Arrondissement | None:
+    """The arrondissement this SMS declares the voter lives in, when the phone never declared one and votes
+    in an arrondissement's envelope: it must name it (`VOTE Passagon 11 12`)."""
+    if residence is not None:
+        return None
+    for envelope, choices in ballots.items():
+        if envelope.is_commune_wide or (named is not None and named.pk == envelope.arrondissement_id):
+            continue
+        numbers = " ".join(str(number) for number, _points in choices)
+        raise _Refused(
+            pgettext(
+                "sms",
+                "Palabre : les projets %(numbers)s sont ceux de %(arrondissement)s. Si vous y habitez, "
+                "envoyez : VOTE %(arrondissement)s %(numbers)s",
+            )
+            % {"numbers": numbers, "arrondissement": envelope.arrondissement.name}
+        )
+    return named if named is not None and any(not e.is_commune_wide for e in ballots) else None
+
+
+def _numbers_and_points(envelope: Envelope, choices) -> tuple[list[int], list[int] | None]:
+    numbers = [number for number, _points in choices]
+    given = [points for _number, points in choices if points is not None]
+    if envelope.cycle.ballot_kind != BallotKind.CUMULATIVE:
+        if given:
+            raise _Refused(
+                pgettext("sms", "Palabre : ce vote ne se fait pas par points. Exemple : VOTE 3 7 12")
+            )
+        return numbers, None
+    return numbers, given
+
+
+def _check_all(ballots, voter: Voter, *, typed: str) -> None:
+    """Every ballot of the SMS follows the rules and this phone may cast it, before any is counted."""
+    for envelope, choices in ballots.items():
+        numbers, points = _numbers_and_points(envelope, choices)
+        try:
+            voter_check(envelope=envelope, voter=voter)
+            if has_voted(envelope=envelope, voter=voter):
+                raise BallotRejected("already_voted")
+            ballot_validate(envelope=envelope, numbers=numbers, points=points)
+        except BallotRejected as rejected:
+            raise _Refused(_refusal(envelope, rejected, several=len(ballots) > 1, typed=typed)) from rejected
+
+
+def _refusal(envelope: Envelope, rejected: BallotRejected, *, several: bool, typed: str) -> str:
+    """The refusal in the voter's language, naming the envelope when the SMS held several ballots."""
+    text = rejected.message
+    if rejected.code == "age_unknown":
+        text = pgettext(
+            "sms",
+            "Il faut avoir au moins %(age)s ans pour voter. "
+            "Si c'est votre cas, envoyez : VOTE %(typed)s %(age)s+",
+        ) % {"age": rejected.params["age"], "typed": " ".join(typed.split())}
+    if rejected.code == "points_missing":
+        text = f"{text} {pgettext('sms', 'Exemple : VOTE 3:5 7:5')}"
+    if several:
+        text = f"{envelope} : {text}"
+    return _palabre(text)
+
+
+def _palabre(text: str) -> str:
+    """Prefixed, and amounts written with plain spaces: a thin space would make the SMS Unicode (70
+    characters an SMS instead of 160)."""
+    return pgettext("sms", "Palabre : %(text)s") % {"text": text.replace("\u202f", " ")}
+
+
+def _cast_all(ballots, voter: Voter, phone: str, declared: Arrondissement | None, *, typed: str) -> list:
+    """Cast every ballot in one transaction: all counted, or (one refused meanwhile) none."""
+    receipts = []
+    try:
+        with transaction.atomic():
+            if declared is not None:
+                declare_residence(phone, declared)
+            for envelope, choices in ballots.items():
+                numbers, points = _numbers_and_points(envelope, choices)
+                receipts.append(ballot_cast(envelope=envelope, voter=voter, numbers=numbers, points=points))
+    except BallotRejected as rejected:
+        envelope = list(ballots)[len(receipts)]  # the one after those cast (and now rolled back)
+        raise _Refused(_refusal(envelope, rejected, several=len(ballots) > 1, typed=typed)) from rejected
+    return receipts
+
+
+def _receipts_text(receipts) -> str:
+    if len(receipts) == 1:
+        code = format_receipt(receipts[0].code)
+        return pgettext(
+            "sms",
+            "Palabre : merci, votre vote est compté (%(envelope)s). Votre code : %(code)s, "
+            "à vérifier en envoyant RECU %(code)s",
+        ) % {"envelope": receipts[0].envelope, "code": code}
+    listed = "; ".join(
+        pgettext("sms", "%(envelope)s : %(code)s") % {"envelope": r.envelope, "code": format_receipt(r.code)}
+        for r in receipts
+    )
+    return pgettext("sms", "Palabre : merci, vos votes sont comptés. Vos codes : %(receipts)s.") % {
+        "receipts": listed
+    }
+
+
+# PROJETS -----------------------------------------------------------------------------------------------
+def projects_by_sms(context: InboundContext, text: str) -> str | Reply:
+    """PROJETS [commune] [arrondissement]: the projects on the caller's ballot(s), in as many SMS as needed
+    (each one SMS long, marked "(1/3)"; lines never cut)."""
+    commune, text = _commune(context, text)
+    if commune is None:
+        return _ask_commune("PROJETS Bohicon")
+    cycle = voting_cycle(commune)
+    if cycle is None:
+        return _not_voting(commune) + _ideas_hint(commune, context)
+    named, _rest = take_arrondissement(text, commune=commune)
+    residence = caller_residence(context.phone) or (named.pk if named else None)
+    lines = [_rule_line(cycle)]
+    for envelope in envelopes_for(cycle, residence):
+        projects = sorted(ballot_proposals(envelope).values(), key=lambda project: project.number)
+        lines.append(
+            pgettext("sms", "%(envelope)s (%(amount)s) :")
+            % {"envelope": envelope, "amount": short_money(envelope.amount)}
+        )
+        lines += [_project_line(project) for project in projects]
+    if residence is None and cycle.envelopes.filter(arrondissement__isnull=False).exists():
+        lines.append(pgettext("sms", "Ceux de votre arrondissement : PROJETS <arrondissement>"))
+    parts = pack_lines(lines)
+    if len(parts) == 1:
+        return Reply(text=parts[0], commune_id=commune.pk)
+    for index, part in enumerate(parts, start=1):
+        sms_queue(
+            to=context.phone,
+            body=part,
+            kind="budgeting.projects",
+            commune_id=commune.pk,
+            idempotency_key=f"inbound:{context.inbound_id}:{index}" if context.inbound_id else None,
+        )
+    return Reply(text="", commune_id=commune.pk)
+
+
+def _ideas_hint(commune, context: InboundContext) -> str:
+    if ideas_cycle(commune, channel=context.channel) is None:
+        return ""
+    return " " + pgettext("sms", "Proposez une idée : IDEE <votre idée>")
+
+
+def _rule_line(cycle: Cycle) -> str:
+    values = {"commune": cycle.commune.name, "max": cycle.max_projects, "points": cycle.points_per_voter}
+    if cycle.ballot_kind == BallotKind.CUMULATIVE:
+        return (
+            pgettext("sms", "Budget %(commune)s, %(points)s points à répartir. Votez : VOTE 3:5 7:5") % values
+        )
+    if cycle.ballot_kind == BallotKind.KNAPSACK:
+        return (
+            pgettext(
+                "sms", "Budget %(commune)s, projets dont le total tient dans l'enveloppe. Votez : VOTE 3 7"
+            )
+            % values
+        )
+    if cycle.max_projects:
+        return (
+            pgettext("sms", "Budget %(commune)s, jusqu'à %(max)s projets par enveloppe. Votez : VOTE 3 7")
+            % values
+        )
+    return pgettext("sms", "Budget %(commune)s. Votez : VOTE 3 7") % values
+
+
+def _project_line(project: Proposal) -> str:
+    """ "3. Forage de Zou 2,5M"."""
+    title = Truncator(" ".join(project.title.split())).chars(PROJECT_TITLE_CHARS)
+    return f"{project.number}. {title} {short_money(project.cost)}"
+
+
+def pack_lines(lines: list[str]) -> list[str]:
+    """Lines gathered into SMS that each fit one segment (with room for a "(2/3) " mark when there are
+    several), a line cut only when it cannot fit one SMS alone."""
+    whole = "\n".join(lines)
+    if segment_info(whole).segments == 1:
+        return [whole]
+    parts: list[str] = []
+    for line in lines:
+        for piece in _pieces(line):
+            candidate = f"{parts[-1]}\n{piece}" if parts else piece
+            if parts and segment_info(PART_MARK + candidate).segments == 1:
+                parts[-1] = candidate
+            else:
+                parts.append(piece)
+    if len(parts) == 1:
+        return parts
+    return [f"({index}/{len(parts)}) {part}" for index, part in enumerate(parts, start=1)]
+
+
+def _pieces(line: str) -> list[str]:
+    if segment_info(PART_MARK + line).segments == 1:
+        return [line]
+    limit = 160 if segment_info(line).encoding == "gsm7" else 70
+    return split_at_words(line, limit=limit - len(PART_MARK))
+
+
+# IDEE --------------------------------------------------------------------------------------------------
+def idea_by_sms(context: InboundContext, text: str) -> str | Reply:
+    """IDEE [commune] [arrondissement] <texte>: submit an idea; the service's SMS (with its number) is the
+    answer. An arrondissement named first places it; the whole text is the description."""
+    commune, text = _commune(context, text)
+    if commune is None:
+        return _ask_commune("IDEE Bohicon un forage à Zou, le puits est à sec")
+    cycle = ideas_cycle(commune, channel=context.channel)
+    if cycle is None:
+        return pgettext(
+            "sms", "Palabre : le budget participatif de %(commune)s n'accepte pas d'idées en ce moment."
+        ) % {"commune": commune.name}
+    if len(text) < DESCRIPTION_LENGTH[0]:
+        return pgettext(
+            "sms",
+            "Palabre : décrivez votre idée en %(low)s lettres au moins. "
+            "Exemple : IDEE un forage à Zou, le puits est à sec",
+        ) % {"low": DESCRIPTION_LENGTH[0]}
+    arrondissement, _rest = take_arrondissement(text, commune=commune)
+    proposal_submit(
+        cycle=cycle,
+        title=idea_title(text),
+        description=text,
+        arrondissement=arrondissement,
+        author_phone=context.phone,
+        channel=context.channel,
+    )
+    return Reply(text="", commune_id=commune.pk)
+
+
+def idea_title(text: str) -> str:
+    """The idea's first sentence, cut at a word to 60 characters: "Un forage à Zou" from "Un forage à Zou.
+    Le puits est à sec depuis mars."."""
+    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].rstrip(".!? ")
+    return Truncator(first).chars(IDEA_TITLE_CHARS)
+
+
+# RECU --------------------------------------------------------------------------------------------------
+def receipt_by_sms(context: InboundContext, text: str) -> str | Reply:
+    """RECU [commune] <code>: whether a ballot with this receipt was counted (the envelope and day, never
+    the projects)."""
+    commune, text = _commune(context, text)
+    code = normalise_receipt(text)
+    if len(code) != RECEIPT_LENGTH:
+        return pgettext(
+            "sms", "Palabre : écrivez RECU puis le code donné quand vous avez voté. Exemple : RECU K7M3-PX4R"
+        )
+    if commune is None:
+        return _ask_commune("RECU Bohicon K7M3-PX4R")
+    for cycle in public_cycles(commune):
+        ballot = receipt_ballot(cycle=cycle, code=code)
+        if ballot is not None:
+            return Reply(
+                text=pgettext(
+                    "sms",
+                    "Palabre : le vote au code %(code)s est bien compté : "
+                    "vote du %(date)s, enveloppe %(envelope)s, %(cycle)s.",
+                )
+                % {
+                    "code": format_receipt(code),
+                    "date": ballot.cast_on.strftime("%d/%m/%Y"),
+                    "envelope": ballot.envelope,
+                    "cycle": cycle.title,
+                },
+                commune_id=commune.pk,
+            )
+    return pgettext("sms", "Palabre : aucun vote ne porte le code %(code)s. Vérifiez-le.") % {
+        "code": format_receipt(code)
+    }

@@ -1,0 +1,1 @@
+"""Budgeting pages, one module per topic; each module lists its `routes` (see urls.py)."""
