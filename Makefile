@@ -49,13 +49,17 @@ test: $(VENV)/.installed-dev locale/.compiled
 test-sqlite: $(VENV)/.installed-dev locale/.compiled
 	$(BIN)/pytest --cov --cov-report=term
 
+## Lint: ruff, mypy on services/queries/permissions (files set in pyproject.toml), template indentation.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	find palabre -name '*.html' -exec $(BIN)/djhtml --check {} +
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	find palabre -name '*.html' -exec $(BIN)/djhtml {} +
 
 ## Extract translatable strings into locale/<lang>/LC_MESSAGES/django.po (see docs/translators.md).
 messages: $(VENV)/.installed

@@ -97,6 +97,7 @@ COLUMNS = [
 ]
 EVENT_COLUMNS = [
     "complaint_id",
+    "commune_id",
     "kind",
     "from_status",
     "to_status",
@@ -210,18 +211,17 @@ def _load(communes: list[Commune], total: int) -> None:
         with cursor.cursor.copy(copy_sql) as copy:
             for row, status in itertools.chain([first], rows):
                 copy.write_row(row)
-                statuses.append((row[21], status, row[27]))
+                statuses.append((row[0], row[21], status, row[27]))
         cursor.execute("SELECT min(id) FROM grievances_complaint")
         first_id = cursor.fetchone()[0]
         copy_sql = f"COPY grievances_complaintevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
         with cursor.cursor.copy(copy_sql) as copy:
-            for offset, (created, status, changed) in enumerate(statuses):
-                complaint_id = first_id + offset
-                copy.write_row((complaint_id, "filed", "", Status.RECEIVED, True, "", "", created))
+            for offset, (commune_id, created, status, changed) in enumerate(statuses):
+                owner = (first_id + offset, commune_id)  # complaint_id, commune_id
+                copy.write_row((*owner, "filed", "", Status.RECEIVED, True, "", "", created))
                 if status != Status.RECEIVED:
-                    copy.write_row(
-                        (complaint_id, FINAL_KIND[status], Status.RECEIVED, status, True, "", "", changed)
-                    )
+                    final = (FINAL_KIND[status], Status.RECEIVED, status, True, "", "", changed)
+                    copy.write_row((*owner, *final))
         cursor.execute("ANALYZE grievances_complaint")
         cursor.execute("ANALYZE grievances_complaintevent")
     print(f"loaded {total:,} complaints and their events in {time.perf_counter() - started:.0f} s")

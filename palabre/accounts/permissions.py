@@ -1,20 +1,30 @@
 """Who may open staff pages. Every mismatch answers 404 so nobody learns what exists."""
 
+from typing import Protocol, cast
+
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from palabre.accounts.models import COMMUNE_ROLES, Membership, Role
+from palabre.accounts.models import COMMUNE_ROLES, Membership, Role, User
 from palabre.territory.models import Commune
 
 
-def _require_verified_staff(request: HttpRequest) -> None:
+class _OTPUser(Protocol):
+    """What django_otp's OTPMiddleware adds, at run time, to the user of every request."""
+
+    def is_verified(self) -> bool: ...
+
+
+def _require_verified_staff(request: HttpRequest) -> User:
+    """The signed-in user, once they gave their second factor; 404 otherwise."""
     user = request.user
     if not user.is_authenticated:
         raise Http404
     if not user.is_active:
         raise Http404
-    if not user.is_verified():
+    if not cast(_OTPUser, user).is_verified():
         raise Http404
+    return user
 
 
 def access_commune_staff(
@@ -22,9 +32,9 @@ def access_commune_staff(
 ) -> tuple[Commune, Membership]:
     """The commune and the viewer's membership there, if they signed in with their second factor and hold
     one of `roles` in THAT commune."""
-    _require_verified_staff(request)
+    user = _require_verified_staff(request)
     commune = get_object_or_404(Commune.objects.active(), slug=commune_slug)
-    membership = Membership.objects.filter(user=request.user, commune=commune, role__in=roles).first()
+    membership = Membership.objects.filter(user=user, commune=commune, role__in=roles).first()
     if membership is None:
         raise Http404
     return commune, membership
@@ -39,8 +49,7 @@ def access_commune_member(request: HttpRequest, commune_slug: str, pk: int) -> t
 
 def access_national_statistics(request: HttpRequest) -> None:
     """National aggregated statistics: national observers and platform administrators only."""
-    _require_verified_staff(request)
-    user = request.user
+    user = _require_verified_staff(request)
     is_observer = Membership.objects.filter(user=user, role=Role.NATIONAL_OBSERVER).exists()
     if not (is_observer or user.is_superuser):
         raise Http404

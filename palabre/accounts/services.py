@@ -1,7 +1,6 @@
 """Writes on people: one-time codes, sign-in, profile, staff memberships, account deletion."""
 
 import datetime
-import math
 import secrets
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from phonenumber_field.phonenumber import PhoneNumber
 
 from palabre.accounts.models import Membership, OneTimeCode, Role, StaffLoginFailure, User
+from palabre.core.guesses import TooManyAttempts
 from palabre.core.services import audit_record, outbox_forget_phone, participation_forget, sms_queue
 from palabre.territory.models import Arrondissement, Commune, Village
 
@@ -28,13 +28,8 @@ STAFF_IP_TRIES = 50
 CODE_DIGITS = 6
 
 
-class OtpRateLimited(Exception):
+class OtpRateLimited(TooManyAttempts):
     """Too many codes asked for this number or from this connection; `retry_at` says when to try again."""
-
-    def __init__(self, *, retry_at: datetime.datetime, now: datetime.datetime):
-        self.retry_at = retry_at
-        self.minutes = max(1, math.ceil((retry_at - now).total_seconds() / 60))
-        super().__init__(self.message)
 
     @property
     def message(self) -> str:
@@ -192,9 +187,9 @@ def otp_verify(
     with transaction.atomic():
         otp = OneTimeCode.objects.select_for_update().filter(phone=phone).order_by("-created_at").first()
         reason = _rejection(otp, code, now)
-        if reason == "wrong":
+        if otp is not None and reason == "wrong":
             OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
-        if reason is None:
+        if otp is not None and reason is None:
             otp.used_at = now
             otp.save(update_fields=["used_at"])
             user = _user_signed_in(phone=phone, language=language)
@@ -243,13 +238,13 @@ def profile_update(*, user: User, display_name: str, profile: Profile, consent: 
     return user
 
 
-def _membership_sms_body(membership: Membership, language: str) -> str:
+def _membership_sms_body(membership: Membership, commune: Commune, language: str) -> str:
     with translation.override(language or settings.LANGUAGE_CODE):
         return pgettext(
             "sms",
             "Palabre : vous êtes maintenant %(role)s à %(commune)s. "
             "Connectez-vous sur Palabre avec votre numéro pour choisir votre mot de passe.",
-        ) % {"role": membership.get_role_display(), "commune": membership.commune.name}
+        ) % {"role": membership.get_role_display(), "commune": commune.name}
 
 
 def membership_add(*, commune: Commune, phone: PhoneNumber, role: str, by: User) -> Membership:
@@ -263,7 +258,7 @@ def membership_add(*, commune: Commune, phone: PhoneNumber, role: str, by: User)
         membership = Membership.objects.create(user=user, commune=commune, role=role)
         sms_queue(
             to=user.phone.as_e164,
-            body=_membership_sms_body(membership, user.language),
+            body=_membership_sms_body(membership, commune, user.language),
             kind="staff",
             commune_id=commune.pk,
         )

@@ -202,6 +202,15 @@ class Proposal(models.Model):
         related_name="+",
     )
     author_name = models.CharField(_("nom de l'auteur"), max_length=120, blank=True)
+    author_phone = models.CharField(
+        _("téléphone de l'auteur"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Seulement pour un auteur sans compte (USSD, SMS, formulaire papier) : sert aux SMS sur son "
+            "idée, jamais affiché, effacé quand les résultats sont calculés."
+        ),
+    )
     channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices, default=Channel.WEB)
     created_at = models.DateTimeField(_("déposée le"), default=timezone.now)
     status = models.CharField(

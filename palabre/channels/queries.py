@@ -18,28 +18,26 @@ def mask_phone(phone: str) -> str:
     return phone[:6] + "•" * (len(phone) - 10) + phone[-4:]
 
 
-def recent_inbound(commune, *, limit: int = RECENT_INBOUND) -> list[InboundMessage]:
-    """The commune's latest phone requests (no related rows needed), newest first, phones masked."""
-    rows = list(
+def recent_inbound(commune, *, limit: int = RECENT_INBOUND) -> list[tuple[str, InboundMessage]]:
+    """The commune's latest phone requests (no related rows needed), newest first, each with its phone
+    masked for display."""
+    rows = (
         InboundMessage.objects.of_commune(commune)
         .only("id", "gateway", "kind", "phone", "status", "received_at")
         .order_by("-received_at", "-id")[:limit]
     )
-    for row in rows:
-        row.masked_phone = mask_phone(row.phone)
-    return rows
+    return [(mask_phone(row.phone), row) for row in rows]
 
 
-def blocked_phones(commune) -> list[PhoneProfile]:
-    """The numbers this commune's staff blocked, with who blocked them (select_related)."""
-    rows = list(
+def blocked_phones(commune) -> list[tuple[str, PhoneProfile]]:
+    """The numbers this commune's staff blocked, with who blocked them (select_related), each with its
+    phone masked for display."""
+    rows = (
         PhoneProfile.objects.filter(blocked_in=commune, blocked_at__isnull=False)
         .select_related("blocked_by")
         .order_by("-blocked_at")
     )
-    for row in rows:
-        row.masked_phone = mask_phone(row.phone)
-    return rows
+    return [(mask_phone(row.phone), row) for row in rows]
 
 
 def commune_credentials(commune) -> list[dict]:

@@ -25,14 +25,22 @@ MAX_FAILURES = 10
 T = TypeVar("T")
 
 
-class GuessesLimited(Exception):
-    """Too many unknown codes typed from this address in the window. `minutes` until the next try is
-    accepted, `retry_at` the moment itself, `message` the translated sentence for the visitor."""
+class TooManyAttempts(Exception):
+    """Base of "try again later" refusals: `retry_at` is when the next try is accepted, `minutes` how long
+    that is from now (at least 1), `message` the translated sentence a subclass words for the visitor."""
 
     def __init__(self, *, retry_at: datetime.datetime, now: datetime.datetime):
         self.retry_at = retry_at
         self.minutes = max(1, math.ceil((retry_at - now).total_seconds() / 60))
         super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        raise NotImplementedError
+
+
+class GuessesLimited(TooManyAttempts):
+    """Too many unknown codes typed from this address in the window."""
 
     @property
     def message(self) -> str:

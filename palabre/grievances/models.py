@@ -344,6 +344,16 @@ class ComplaintEvent(models.Model):
     """One line of a complaint's timeline. `message` is public text; `note` is for staff only."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    # The complaint's commune, copied by `add_event` (a complaint never changes commune): the Open311
+    # updates of a commune are found through `grv_event_commune_idx` without reading each complaint.
+    # No index of its own: the partial index starts with it, and nothing else looks events up by commune.
+    commune = models.ForeignKey(
+        "territory.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     kind = models.CharField(_("nature"), max_length=16, choices=EventKind.choices)
     from_status = models.CharField(_("état avant"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("état après"), max_length=16, choices=Status.choices, blank=True)
@@ -366,8 +376,10 @@ class ComplaintEvent(models.Model):
         verbose_name_plural = _("historique des plaintes")
         indexes = [
             models.Index(fields=["complaint", "created_at"], name="grv_event_timeline_idx"),
-            # Open311 servicerequestupdates: the events of a time window, across complaints.
-            models.Index(fields=["created_at"], name="grv_event_created_idx"),
+            # Open311 servicerequestupdates: a commune's public events of a time window.
+            models.Index(
+                fields=["commune", "created_at"], condition=Q(is_public=True), name="grv_event_commune_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -92,14 +92,16 @@ def access_complaint_settings(
     """The commune and whether the viewer may change its complaint settings: its administrators change
     them, its secretary general reads them (404 on `edit`); 404 for anyone else, and where the commune
     does not offer complaints."""
-    commune, _membership = access_commune_staff(
+    commune, membership = access_commune_staff(
         request, commune_slug, roles=(Role.COMMUNE_ADMIN,) if edit else SETTINGS_ROLES
     )
     if MODULE not in commune.modules:
         raise Http404
     may_edit = (
         edit
-        or Membership.objects.filter(user=request.user, commune=commune, role=Role.COMMUNE_ADMIN).exists()
+        or Membership.objects.filter(
+            user_id=membership.user_id, commune=commune, role=Role.COMMUNE_ADMIN
+        ).exists()
     )
     return commune, may_edit
 

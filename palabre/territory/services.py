@@ -4,7 +4,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.core.services import audit_record
 from palabre.territory.models import Arrondissement, Commune, Department, Village
+
+M = TypeVar("M", bound=models.Model)
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "benin.json"
 SETTINGS_FIELDS = ("modules", "languages", "contact_phone", "contact_email", "address", "ussd_extension")
@@ -39,19 +41,19 @@ def reference_data() -> dict[str, Any]:
 
 
 def _upsert(
-    model: type[models.Model],
+    model: type[M],
     report: LoadReport,
     *,
     lookup: dict[str, Any],
     values: dict[str, Any],
     create_only: dict[str, Any] | None = None,
-) -> models.Model:
+) -> M:
     """Create the row, or update only the fields whose value differs: a second load writes nothing."""
     label = model._meta.model_name
-    row = model.objects.filter(**lookup).first()
+    row = model._default_manager.filter(**lookup).first()
     if row is None:
         report.created[label] += 1
-        return model.objects.create(**lookup, **values, **(create_only or {}))
+        return model._default_manager.create(**lookup, **values, **(create_only or {}))
     stale = [name for name, value in values.items() if getattr(row, name) != value]
     if stale:
         for name in stale:

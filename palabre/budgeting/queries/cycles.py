@@ -52,7 +52,7 @@ def ballot_rule_text(cycle: Cycle, envelope: Envelope | None = None) -> str:
             "Répartissez %(points)s point entre les projets que vous soutenez.",
             "Répartissez %(points)s points entre les projets que vous soutenez : plus un projet compte "
             "pour vous, plus vous lui en donnez.",
-            cycle.points_per_voter,
+            cycle.points_per_voter or 0,
         ) % {"points": cycle.points_per_voter}
     if cycle.ballot_kind == BallotKind.KNAPSACK:
         text = (

@@ -154,7 +154,7 @@ def cycle_turnout(cycle: Cycle) -> dict[int, list[TurnoutTable]]:
         envelope["channel"][channel] += count
     arrondissements = list(Arrondissement.objects.filter(commune_id=cycle.commune_id).order_by("name"))
     not_declared = _("Non déclaré")
-    categories = {
+    categories: dict[str, list[tuple]] = {
         "arrondissement": [(a.pk, a.name) for a in arrondissements] + [(None, not_declared)],
         "gender": [*Gender.choices, ("", not_declared)],
         "age_band": [*AgeBand.choices, ("", not_declared)],
@@ -199,7 +199,7 @@ def results_csv_rows(cycle: Cycle) -> list[list]:
         _("Retenu par « les plus soutenus »"),
         _("Pourquoi"),
     ]
-    rows = [header]
+    rows: list[list] = [header]
     for envelope_results in cycle_results(cycle):
         envelope = envelope_results.envelope
         for row in envelope_results.rows:

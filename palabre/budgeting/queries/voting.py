@@ -55,14 +55,14 @@ class BallotRow:
 def ballot_rows(ballot: EnvelopeBallot, ticked: set[int]) -> tuple[list[BallotRow], int]:
     """The projects with what is ticked, and for knapsack ballots which unticked ones no longer fit in
     what is left of the envelope; and the total cost of the ticked ones."""
-    total = sum(proposal.cost for proposal in ballot.proposals if proposal.number in ticked)
+    total = sum(proposal.cost or 0 for proposal in ballot.proposals if proposal.number in ticked)
     left = ballot.envelope.amount - total
     knapsack = ballot.envelope.cycle.ballot_kind == BallotKind.KNAPSACK
     rows = [
         BallotRow(
             proposal=proposal,
             ticked=proposal.number in ticked,
-            unaffordable=knapsack and proposal.number not in ticked and proposal.cost > left,
+            unaffordable=knapsack and proposal.number not in ticked and (proposal.cost or 0) > left,
         )
         for proposal in ballot.proposals
     ]

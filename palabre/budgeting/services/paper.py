@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.phone import read_benin_phone
@@ -140,7 +141,7 @@ def paper_batch_open(
     """A new batch: the ballots of one polling point for one envelope, as counted on the tally sheet.
     The officer who opens it types its first round."""
     _check_open(cycle)
-    errors = {}
+    errors: dict[str, str | Promise] = {}
     if envelope.cycle_id != cycle.pk:
         errors["envelope"] = _("Choisissez une enveloppe de ce budget.")
     if not polling_point.strip():

@@ -4,13 +4,14 @@
 a paper form all call, so the rules below hold everywhere.
 
 Who proposed it, and the phone: an idea keeps a link to its author's account when there is one (the web
-citizen, or the USSD/SMS caller whose number has an account). The phone of a caller without an account is
-used once, for the acknowledgement SMS with the idea number, and never stored in the budgeting tables: such
-authors learn the review outcome and merges on the idea's page (by its number), not by SMS. Authors with an
-account get those SMS notices at their account's number.
+citizen, or the USSD/SMS caller whose number has an account), and the notices (acknowledgement, review
+outcome, merge) go to that account's number. The phone of an author without an account (USSD, SMS, or
+written on a paper form) is kept on the idea only for those notices: never shown, and erased for the whole
+cycle when its results are computed (`proposal_phones_erase`), since no notice follows.
 """
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -90,6 +91,7 @@ def proposal_submit(
             photo=photo or "",
             author=author,
             channel=channel,
+            author_phone="" if author else author_phone,
             **values,
         )
         _record_participation(proposal, author, author_phone)
@@ -100,9 +102,8 @@ def proposal_submit(
             target=proposal,
             data={"cycle": cycle.pk, "number": proposal.number, "channel": channel},
         )
-        phone = author_phone or (str(author.phone) if author else "")
-        if phone:
-            _notify(proposal, phone, author, "submitted", _submitted_sms)
+        if author_phone_of(proposal):
+            _notify(proposal, author_phone_of(proposal), author, "submitted", _submitted_sms)
     return proposal
 
 
@@ -153,15 +154,15 @@ def proposal_review(
                 "envelope": envelope.pk if envelope else None,
             },
         )
-        if proposal.author_id:
-            _notify(proposal, str(proposal.author.phone), proposal.author, "reviewed", _reviewed_sms)
+        if author_phone_of(proposal):
+            _notify(proposal, author_phone_of(proposal), proposal.author, "reviewed", _reviewed_sms)
     return proposal
 
 
 def proposal_merge(*, duplicate: Proposal, into: Proposal, by: User) -> Proposal:
     """Fold a duplicate idea into another of the same cycle (the one that stays). Ideas merged earlier
     into the duplicate follow it, so a merge never leads to a merged idea. Both authors are told by SMS
-    when they have an account."""
+    when we have their phone."""
     cycle = duplicate.cycle
     _check_review_open(cycle)
     if into.cycle_id != duplicate.cycle_id or into.pk == duplicate.pk:
@@ -185,9 +186,10 @@ def proposal_merge(*, duplicate: Proposal, into: Proposal, by: User) -> Proposal
             data={"number": duplicate.number, "into": into.number, "followers": followers},
         )
         for proposal in (duplicate, into):
-            if proposal.author_id:
-                sms = _merged_sms if proposal is duplicate else _merged_into_sms
-                _notify(duplicate, str(proposal.author.phone), proposal.author, f"merged:{proposal.pk}", sms)
+            if author_phone_of(proposal):
+                sms = partial(_merged_sms if proposal is duplicate else _merged_into_sms, into=into)
+                phone = author_phone_of(proposal)
+                _notify(duplicate, phone, proposal.author, f"merged:{proposal.pk}", sms)
     return duplicate
 
 
@@ -342,6 +344,16 @@ def _envelope_for(cycle: Cycle, arrondissement: Arrondissement | None) -> Envelo
     return envelopes.get(None)
 
 
+def author_phone_of(proposal: Proposal) -> str:
+    """Where notices about this idea go: its author's account number, else the phone kept for them."""
+    return str(proposal.author.phone) if proposal.author is not None else proposal.author_phone
+
+
+def proposal_phones_erase(*, cycle: Cycle) -> int:
+    """Forget the phones of authors without an account once no notice can follow (results computed)."""
+    return Proposal.objects.filter(cycle=cycle).exclude(author_phone="").update(author_phone="")
+
+
 def _record_participation(proposal: Proposal, author: User | None, author_phone: str) -> None:
     traits = participant_traits(author)
     if author is None and author_phone:
@@ -361,7 +373,7 @@ def _record_participation(proposal: Proposal, author: User | None, author_phone:
 def _notify(proposal: Proposal, phone: str, author: User | None, step: str, body) -> None:
     """Queue an SMS about `proposal` once per step, in the author's language when we know it."""
     key = f"budgeting.proposal:{proposal.pk}:{step}"
-    if step == "reviewed":
+    if step == "reviewed" and proposal.reviewed_at is not None:
         key = f"{key}:{proposal.reviewed_at.isoformat()}"
     language = (author.language if author else "") or translation.get_language()
     with translation.override(language):
@@ -391,14 +403,14 @@ def _reviewed_sms(proposal: Proposal) -> str:
     return pgettext("sms", "Votre idée n° %(number)s n'est pas retenue : %(reason)s") % params
 
 
-def _merged_sms(proposal: Proposal) -> str:
+def _merged_sms(proposal: Proposal, *, into: Proposal) -> str:
     return pgettext(
         "sms", "Votre idée n° %(number)s rejoint l'idée n° %(into)s, qui dit la même chose : suivez celle-ci."
-    ) % {"number": proposal.number, "into": proposal.merged_into.number}
+    ) % {"number": proposal.number, "into": into.number}
 
 
-def _merged_into_sms(proposal: Proposal) -> str:
+def _merged_into_sms(proposal: Proposal, *, into: Proposal) -> str:
     return pgettext("sms", "L'idée n° %(number)s, semblable à la vôtre (n° %(into)s), la rejoint.") % {
         "number": proposal.number,
-        "into": proposal.merged_into.number,
+        "into": into.number,
     }

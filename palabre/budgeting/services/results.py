@@ -35,6 +35,7 @@ from palabre.budgeting.models import (
     Result,
 )
 from palabre.budgeting.phases import FOLLOW_UP, RESULTS, phase_of, voting_closes_on
+from palabre.budgeting.services.proposals import proposal_phones_erase
 from palabre.budgeting.tally import Ballot as TallyBallot
 from palabre.budgeting.tally import Election, Project, tally, write_pabulib
 from palabre.core.audit import audit_record
@@ -53,7 +54,7 @@ PABULIB_RULES = {
     "mes-cardinality": "mes-cardinality",
     "mes-complete": "mes-complete",
 }
-VOTE_TYPES = {
+VOTE_TYPES: dict[str, str] = {
     BallotKind.APPROVAL: "approval",
     BallotKind.KNAPSACK: "approval",
     BallotKind.CUMULATIVE: "cumulative",
@@ -84,7 +85,7 @@ def envelope_election(envelope: Envelope) -> Election:
         TallyBallot(
             str(voter),
             tuple(str(number) for number in numbers),
-            tuple(Fraction(value) for value in points) if cumulative else None,
+            tuple(Fraction(value) for value in points) if cumulative and points is not None else None,
         )
         for voter, (numbers, points) in enumerate(rows, start=1)
     ]
@@ -93,7 +94,7 @@ def envelope_election(envelope: Envelope) -> Election:
 
 def _fields(proposal: Proposal) -> dict[str, str]:
     fields = {"name": proposal.title}
-    if proposal.arrondissement_id:
+    if proposal.arrondissement is not None:  # no query when there is none
         fields["arrondissement"] = proposal.arrondissement.name
     return fields
 
@@ -106,7 +107,7 @@ def _meta(envelope: Envelope, project_count: int, ballot_count: int) -> dict[str
         "unit": cycle.commune.name,
         "instance": str(cycle.year),
     }
-    if envelope.arrondissement_id:
+    if envelope.arrondissement is not None:  # no query when there is none
         meta["subunit"] = envelope.arrondissement.name
     meta |= {
         "num_projects": str(project_count),
@@ -187,6 +188,7 @@ def results_compute(*, cycle: Cycle, by) -> list[Result]:
             is_selected=False
         )
         Proposal.objects.filter(cycle=cycle, number__in=selected).update(is_selected=True)
+        proposal_phones_erase(cycle=cycle)
         audit_record(
             action="budgeting.results_computed",
             actor_id=by.pk,
@@ -386,7 +388,7 @@ def mes_trace(election: Election, share: Fraction, *, cardinality: bool = False)
     groups = Counter(frozenset(ballot.projects) for ballot in election.ballots)
     groups.pop(frozenset(), None)
     approvals, weights = list(groups), list(groups.values())
-    supporters = {project_id: [] for project_id in election.projects}
+    supporters: dict[str, list[int]] = {project_id: [] for project_id in election.projects}
     for index, approved in enumerate(approvals):
         for project_id in approved:
             supporters[project_id].append(index)

@@ -17,7 +17,7 @@ from palabre.core.choices import AgeBand, age_band_for
 from palabre.territory.models import Arrondissement
 
 # The youngest and oldest age of each band (None: no upper bound), to compare with a minimum age.
-AGE_BAND_RANGES = {
+AGE_BAND_RANGES: dict[str, tuple[int, int | None]] = {
     AgeBand.UNDER_18: (0, 17),
     AgeBand.FROM_18_TO_24: (18, 24),
     AgeBand.FROM_25_TO_35: (25, 35),

@@ -110,7 +110,7 @@ def ballot_validate(
     elif cycle.max_projects and len(chosen) > cycle.max_projects:
         raise BallotRejected("too_many", max=cycle.max_projects, count=len(chosen))
     if cycle.ballot_kind == BallotKind.KNAPSACK:
-        total = sum(proposal.cost for proposal in chosen)
+        total = sum(proposal.cost or 0 for proposal in chosen)
         if total > envelope.amount:
             raise BallotRejected("over_budget", total=_money(total), amount=_money(envelope.amount))
     return chosen
@@ -224,7 +224,11 @@ def _store(
         Ballot.objects.create(
             envelope=envelope,
             proposal_numbers=list(numbers),
-            points=list(points) if envelope.cycle.ballot_kind == BallotKind.CUMULATIVE else None,
+            points=(
+                list(points)
+                if points is not None and envelope.cycle.ballot_kind == BallotKind.CUMULATIVE
+                else None
+            ),
             receipt_hash=receipt_hash(code),
         )
         _record_participation(envelope, voter)

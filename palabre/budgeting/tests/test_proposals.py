@@ -14,6 +14,7 @@ from palabre.budgeting.phases import IDEAS, INFORMATION, RESULTS, REVIEW, UPCOMI
 from palabre.budgeting.queries.proposals import merge_targets, merged_from, public_ideas, review_queue
 from palabre.budgeting.services.proposals import (
     proposal_merge,
+    proposal_phones_erase,
     proposal_review,
     proposal_submit,
     proposal_withdraw,
@@ -120,12 +121,17 @@ def test_submit_records_participation_audit_and_acknowledgement(ideas_cycle, pas
     assert message.idempotency_key == f"budgeting.proposal:{proposal.pk}:submitted"
 
 
-def test_ussd_caller_without_account_gets_the_sms_and_no_phone_is_stored(ideas_cycle, passagon):
+def test_ussd_caller_without_account_gets_the_sms_and_the_phone_is_kept_only_for_notices(
+    ideas_cycle, passagon
+):
     proposal = submit(ideas_cycle, channel=Channel.USSD, author_phone=CALLER, arrondissement=passagon)
     assert proposal.author is None
     assert OutboundMessage.objects.get().to == CALLER
     stored = Proposal.objects.filter(pk=proposal.pk).values().get()
-    assert not any(CALLER in str(value) or "61001122" in str(value) for value in stored.values())
+    assert [name for name, value in stored.items() if CALLER in str(value)] == ["author_phone"]
+    assert proposal_phones_erase(cycle=ideas_cycle) == 1
+    proposal.refresh_from_db()
+    assert proposal.author_phone == ""
     act = ParticipationAct.objects.get()
     assert (act.channel, act.user_id, act.arrondissement_id) == ("ussd", None, passagon.pk)
 
@@ -304,6 +310,16 @@ def test_review_of_an_idea_without_account_sends_nothing(envelope, planner):
     paper = ProposalFactory(envelope=envelope, status=ProposalStatus.SUBMITTED, author_name="Réunion")
     proposal_review(proposal=paper, feasible=False, reason="Déjà prévu au PAI 2026.", by=planner)
     assert not OutboundMessage.objects.exists()
+
+
+def test_review_and_merge_reach_an_author_without_account_at_the_phone_kept(envelope, idea, planner):
+    caller = ProposalFactory(
+        envelope=envelope, status=ProposalStatus.SUBMITTED, author_phone=CALLER, number=8
+    )
+    proposal_review(proposal=caller, feasible=False, reason="Déjà prévu au PAI 2026.", by=planner)
+    assert OutboundMessage.objects.get(kind="budgeting.proposal_reviewed").to == CALLER
+    proposal_merge(duplicate=caller, into=idea, by=planner)
+    assert OutboundMessage.objects.filter(kind="budgeting.proposal_merged", to=CALLER).exists()
 
 
 @pytest.mark.parametrize(

@@ -109,14 +109,19 @@ def _status_then():
 def open311_updates(commune: Commune, *, start: datetime.datetime, end: datetime.datetime) -> QuerySet:
     """FixMyStreet's servicerequestupdates: public timeline events of the commune's non-sensitive
     complaints in [start, end], oldest first, at most MAX_RESULTS, as rows (id, code, created_at, message,
-    status_then); the message is public text, never the internal note."""
+    status_then); the message is public text, never the internal note.
+
+    The commune and the window are read on the events themselves (`grv_event_commune_idx`, in order):
+    only the commune's events reach the join to their complaint, which gives the code and drops the
+    sensitive ones. Filtering on the complaint's commune instead joined every event of the window, of
+    every commune (~41,000 "since today" on 1 M complaints), to its complaint."""
     return (
         ComplaintEvent.objects.filter(
-            complaint__commune=commune,
-            complaint__is_sensitive=False,
+            commune=commune,
             is_public=True,
             created_at__gte=start,
             created_at__lte=end,
+            complaint__is_sensitive=False,
         )
         .annotate(status_then=_status_then())
         .order_by("created_at", "id")

@@ -55,11 +55,13 @@ def add_event(
     is_public: bool = True,
     now: datetime.datetime | None = None,
 ) -> ComplaintEvent:
-    """One timeline line; a change of status also makes the commune's statistics snapshot stale."""
+    """One timeline line, stamped with the complaint's commune (the Open311 updates are read by commune);
+    a change of status also makes the commune's statistics snapshot stale."""
     if to_status:
         stats_mark_stale(commune_id=complaint.commune_id)
     return ComplaintEvent.objects.create(
         complaint=complaint,
+        commune_id=complaint.commune_id,
         kind=kind,
         from_status=from_status,
         to_status=to_status,

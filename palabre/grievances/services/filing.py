@@ -216,7 +216,10 @@ def complaint_support(
                 arrondissement_id=complaint.arrondissement_id,
             )
     except IntegrityError:  # the same person, at the same moment, on another channel
-        return _existing_support(complaint, user, phone), False
+        existing = _existing_support(complaint, user, phone)
+        if existing is None:  # not a duplicate after all: the error was something else
+            raise
+        return existing, False
     complaint.refresh_from_db(fields=["supporters_count"])
     return support, True
 

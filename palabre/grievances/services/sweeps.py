@@ -38,7 +38,7 @@ def _people_to_notify(complaint: Complaint, level: int) -> list:
     people = [
         membership.user
         for membership in Membership.objects.filter(
-            commune_id=complaint.commune_id, role=LEVEL_ROLES[level]
+            commune_id=complaint.commune_id, role=LEVEL_ROLES[EscalationLevel(level)]
         ).select_related("user")
     ]
     if complaint.assignee is not None and complaint.assignee not in people:

@@ -51,6 +51,22 @@ def test_filing_gives_a_speakable_code_deadlines_and_an_sms(file_complaint, vill
     assert act.arrondissement_id == village.arrondissement_id
 
 
+def test_every_timeline_event_carries_the_complaint_commune(file_complaint, toffo):
+    """add_event stamps each event with its complaint's commune: Open311 updates are read by it."""
+    complaint = file_complaint()
+    services.complaint_acknowledge(complaint=complaint, by=None)
+    services.complaint_note(complaint=complaint, text="Voir le fontainier.", by=None)
+    services.complaint_resolve(complaint=complaint, message="Pompe réparée.", by=None)
+    theirs = file_complaint(commune=toffo, category=Category.objects.get(commune=toffo, code="water"))
+    assert set(complaint.events.values_list("kind", "commune_id")) == {
+        ("filed", complaint.commune_id),
+        ("acknowledged", complaint.commune_id),
+        ("note", complaint.commune_id),
+        ("resolved", complaint.commune_id),
+    }
+    assert list(theirs.events.values_list("commune_id", flat=True)) == [toffo.pk]
+
+
 def test_ambiguous_characters_never_appear(bohicon):
     for _ in range(50):
         assert not set(new_tracking_code(bohicon).split("-")[1]) & set("0O1ILUV")
