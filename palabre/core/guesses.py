@@ -26,17 +26,13 @@ T = TypeVar("T")
 
 
 class TooManyAttempts(Exception):
-    """Base of "try again later" refusals: `retry_at` is when the next try is accepted, `minutes` how long
-    that is from now (at least 1), `message` the translated sentence a subclass words for the visitor."""
+    """Base of "try again later" refusals: `retry_at` is when the next try is accepted and `minutes` how
+    long that is from now (at least 1). Each subclass words its own `message` for the visitor."""
 
     def __init__(self, *, retry_at: datetime.datetime, now: datetime.datetime):
         self.retry_at = retry_at
         self.minutes = max(1, math.ceil((retry_at - now).total_seconds() / 60))
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        raise NotImplementedError
+        super().__init__(f"retry in {self.minutes} min")
 
 
 class GuessesLimited(TooManyAttempts):

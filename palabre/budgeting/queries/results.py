@@ -13,7 +13,8 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from palabre.budgeting.models import BallotKind, Cycle, Envelope, ProjectUpdate, Proposal, VoterRecord
-from palabre.budgeting.services.results import format_money, why_text
+from palabre.budgeting.queries.cycles import money
+from palabre.budgeting.services.results import why_text
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.territory.models import Arrondissement
 
@@ -49,7 +50,7 @@ class ProjectRow:
 
     @property
     def cost_display(self) -> str:
-        return format_money(self.proposal.estimated_cost or 0)
+        return money(self.proposal.estimated_cost or 0)
 
 
 @dataclass
@@ -68,11 +69,11 @@ class EnvelopeResults:
 
     @property
     def amount_display(self) -> str:
-        return format_money(self.envelope.amount)
+        return money(self.envelope.amount)
 
     @property
     def used_display(self) -> str:
-        return format_money(self.budget_used)
+        return money(self.budget_used)
 
     @property
     def used_percent(self) -> int:
@@ -252,11 +253,11 @@ class FollowUp:
     @property
     def spent_display(self) -> str | None:
         spent = next((update.spent for update in self.updates if update.spent is not None), None)
-        return None if spent is None else format_money(spent)
+        return None if spent is None else money(spent)
 
     @property
     def cost_display(self) -> str:
-        return format_money(self.proposal.estimated_cost or 0)
+        return money(self.proposal.estimated_cost or 0)
 
 
 def project_followup(proposal: Proposal) -> FollowUp:

@@ -35,6 +35,7 @@ from palabre.budgeting.models import (
     Result,
 )
 from palabre.budgeting.phases import FOLLOW_UP, RESULTS, phase_of, voting_closes_on
+from palabre.budgeting.queries.cycles import money
 from palabre.budgeting.services.proposals import proposal_phones_erase
 from palabre.budgeting.tally import Ballot as TallyBallot
 from palabre.budgeting.tally import Election, Project, tally, write_pabulib
@@ -561,9 +562,4 @@ def why_text(reason: dict) -> str:
 
 
 def _display(value):
-    return format_money(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def format_money(amount: int) -> str:
-    """FCFA with thin spaces between thousands: 1 250 000."""
-    return f"{amount:,}".replace(",", "\u202f")
+    return money(value) if isinstance(value, int) and not isinstance(value, bool) else value

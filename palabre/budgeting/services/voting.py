@@ -22,6 +22,7 @@ from django.utils.translation import gettext, gettext_noop, pgettext
 from palabre.accounts.services import hash_ip
 from palabre.budgeting.models import Ballot, BallotKind, Cycle, Envelope, Proposal, VoterRecord
 from palabre.budgeting.phases import RESULTS, VOTING, phase_of
+from palabre.budgeting.queries.cycles import money
 from palabre.budgeting.services.voters import Voter, age_eligibility, may_vote_in
 from palabre.core.services import guarded_lookup, participation_record, sms_queue
 from palabre.territory.models import Module
@@ -112,7 +113,7 @@ def ballot_validate(
     if cycle.ballot_kind == BallotKind.KNAPSACK:
         total = sum(proposal.cost or 0 for proposal in chosen)
         if total > envelope.amount:
-            raise BallotRejected("over_budget", total=_money(total), amount=_money(envelope.amount))
+            raise BallotRejected("over_budget", total=money(total), amount=money(envelope.amount))
     return chosen
 
 
@@ -134,10 +135,6 @@ def _check_points(cycle: Cycle, numbers: list[int], points: list[int] | None) ->
         raise BallotRejected("points_not_positive")
     if cycle.points_per_voter and sum(points) > cycle.points_per_voter:
         raise BallotRejected("too_many_points", max=cycle.points_per_voter, total=sum(points))
-
-
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u202f")
 
 
 def voter_check(*, envelope: Envelope, voter: Voter, allow_after_close: bool = False) -> None:

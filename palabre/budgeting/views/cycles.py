@@ -1,10 +1,8 @@
 """Cycle pages: the public list and page of a cycle (phases, envelopes, the voting rule in plain words),
 and the managers' pages to create, edit, publish a cycle and set its envelopes."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -38,21 +36,7 @@ from palabre.budgeting.services.cycles import (
 )
 from palabre.budgeting.services.proposals import submission_open
 from palabre.core.http import posted
-
-PAGE_SIZE = 25
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put each of a service's messages next to its field when the form has it, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def page_of(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+from palabre.core.pages import add_service_error
 
 
 def cycle_list(request: HttpRequest, commune_slug: str) -> HttpResponse:

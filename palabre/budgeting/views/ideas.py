@@ -21,9 +21,9 @@ from palabre.budgeting.services.proposals import (
     review_open,
     submission_open,
 )
-from palabre.budgeting.views.cycles import add_service_error, page_of
 from palabre.core.choices import Channel
 from palabre.core.http import posted
+from palabre.core.pages import add_service_error, page_of
 
 
 def idea_list(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:

@@ -31,15 +31,7 @@ from palabre.budgeting.services.paper import (
     round_for,
 )
 from palabre.core.http import posted
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """Each message next to its field when the form has it, else at the top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+from palabre.core.pages import add_service_error
 
 
 def batch_list(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
@@ -50,7 +42,7 @@ def batch_list(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpRe
         try:
             batch = paper_batch_open(cycle=cycle, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             return redirect("budgeting:paper_batch", commune_slug, cycle.pk, batch.pk)
     context = {
@@ -79,7 +71,7 @@ def entry_add(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: 
                 batch=batch, round=_round_asked(batch, request.user), **form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             _entry_message(request, typed)
             return redirect("budgeting:paper_batch", commune_slug, cycle_pk, batch_pk)
@@ -123,7 +115,7 @@ def reconcile(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: 
             batch=batch, by=request.user, count_note=form.cleaned_data.get("count_note", "")
         )
     except ValidationError as error:
-        _add_service_error(form, error)
+        add_service_error(form, error)
         return _batch_page(request, batch, None, reconcile_form=form, status=400)
     if not result.is_reconciled:
         messages.error(request, _("Les deux saisies diffèrent : corrigez les bulletins signalés."))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.core.http import posted
+from palabre.core.pages import add_service_error, page_of
 from palabre.grievances import forms, queries, services
 from palabre.grievances.models import Complaint, Status
 from palabre.grievances.permissions import (
@@ -22,7 +23,7 @@ from palabre.grievances.permissions import (
     may_view_complaint_settings,
 )
 from palabre.grievances.services.handling import ASSIGNABLE, REASSIGNABLE, RESOLVABLE, STARTABLE
-from palabre.grievances.views.common import add_service_error, page_of, query_without_page
+from palabre.grievances.views.common import query_without_page
 
 OPEN = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS)
 # action slug -> (form class, statuses in which the action is offered)

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.http import client_ip, posted
+from palabre.core.pages import add_service_error, page_of
 from palabre.core.services import GuessesLimited
 from palabre.grievances import forms, queries, services
 from palabre.grievances.models import Complaint, Status
 from palabre.grievances.permissions import access_complaint_public, access_complaints_commune
-from palabre.grievances.views.common import add_service_error, page_of, query_without_page
+from palabre.grievances.views.common import query_without_page
 from palabre.grievances.web import outline_geojson, points_svg, tiles_url
 
 FILED_SESSION_KEY = "grievances_filed_code"

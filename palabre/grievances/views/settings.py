@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.core.http import posted
+from palabre.core.pages import add_service_error
 from palabre.grievances import forms, queries, services
 from palabre.grievances.permissions import (
     access_complaint_settings,
     access_settings_category,
     access_settings_template,
 )
-from palabre.grievances.views.common import add_service_error
 from palabre.territory.models import Commune
 
 
