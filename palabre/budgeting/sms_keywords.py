@@ -42,12 +42,9 @@ from palabre.budgeting.services.voting import (
     BallotRejected,
     ballot_cast,
     ballot_proposals,
-    ballot_validate,
     format_receipt,
-    has_voted,
     normalise_receipt,
     receipt_ballot,
-    voter_check,
 )
 from palabre.channels import router
 from palabre.channels.router import InboundContext, Reply
@@ -143,7 +140,6 @@ def vote_by_sms(context: InboundContext, text: str) -> str | Reply:
         residence = caller_residence(context.phone)
         declared = _declared_residence(ballots, residence, named)
         voter = _voter(context, cycle, residence or (declared.pk if declared else None), age)
-        _check_all(ballots, voter, typed=typed)
         receipts = _cast_all(ballots, voter, context.phone, declared, typed=typed)
     except _Refused as refused:
         return Reply(text=refused.text, commune_id=commune.pk)
@@ -240,19 +236,6 @@ def _numbers_and_points(envelope: Envelope, choices) -> tuple[list[int], list[in
     return numbers, given
 
 
-def _check_all(ballots, voter: Voter, *, typed: str) -> None:
-    """Every ballot of the SMS follows the rules and this phone may cast it, before any is counted."""
-    for envelope, choices in ballots.items():
-        numbers, points = _numbers_and_points(envelope, choices)
-        try:
-            voter_check(envelope=envelope, voter=voter)
-            if has_voted(envelope=envelope, voter=voter):
-                raise BallotRejected("already_voted")
-            ballot_validate(envelope=envelope, numbers=numbers, points=points)
-        except BallotRejected as rejected:
-            raise _Refused(_refusal(envelope, rejected, several=len(ballots) > 1, typed=typed)) from rejected
-
-
 def _refusal(envelope: Envelope, rejected: BallotRejected, *, several: bool, typed: str) -> str:
     """The refusal in the voter's language, naming the envelope when the SMS held several ballots."""
     text = rejected.message
@@ -276,7 +259,8 @@ def _palabre(text: str) -> str:
 
 
 def _cast_all(ballots, voter: Voter, phone: str, declared: Arrondissement | None, *, typed: str) -> list:
-    """Cast every ballot in one transaction: all counted, or (one refused meanwhile) none."""
+    """Cast every ballot in one transaction: all counted, or (one refused by `ballot_cast`, whose checks
+    are every channel's) none, the refusal naming its envelope."""
     receipts = []
     try:
         with transaction.atomic():
