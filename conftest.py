@@ -4,10 +4,18 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    """Tests render pages without collectstatic and hash passwords fast."""
+def _test_settings(settings, tmp_path):
+    """Tests render pages without collectstatic and hash passwords fast; audit anchors go to the test's
+    own directory (never the data directory's anchor file)."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.log"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests run outside demo mode, where Africa's Talking webhooks need their token: requests to
+    # /channels/africastalking/ must carry ?token=<settings.AT_TOKEN> (the USSD test Caller does).
+    settings.AT_TOKEN = AT_TEST_TOKEN
+
+
+AT_TEST_TOKEN = "test-at-token"

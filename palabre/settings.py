@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: staff idle timeout (logout + message) and no-store on staff responses.
+    "palabre.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -119,11 +121,26 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                # secure_delete: deleted rows are overwritten (ballots mixed by budgeting leave no trace).
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA secure_delete=ON;"
+                ),
             },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Audit log (palabre/core/audit.py): the key of its HMAC chain, never stored in the database (empty: derived
+# from SECRET_KEY, a system-check warning outside demo mode); the head is appended to the anchor file, and
+# logged, every AUDIT_ANCHOR_EVERY events (0: only by `manage.py audit_anchor`).
+AUDIT_KEY = os.environ.get("PALABRE_AUDIT_KEY", "")
+AUDIT_ANCHOR_EVERY = int(os.environ.get("PALABRE_AUDIT_ANCHOR_EVERY", "100"))
+AUDIT_ANCHOR_FILE = Path(os.environ.get("PALABRE_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors.log"))
+
+# Participatory budgeting: ballots are rewritten in shuffled order once this many are waiting in an
+# envelope (and always before results are computed), so row order says nothing of who voted when.
+BALLOT_MIX_BATCH = int(os.environ.get("PALABRE_BALLOT_MIX_BATCH", "16"))
 
 # Cache (rate limits live in the database; the cache only speeds pages up).
 REDIS_URL = os.environ.get("PALABRE_REDIS_URL", "")
@@ -200,8 +217,14 @@ PHONENUMBER_DB_FORMAT = "E164"
 SMS_GATEWAY = os.environ.get("PALABRE_SMS_GATEWAY", "palabre.channels.gateways.console.ConsoleGateway")
 SMS_SENDER_ID = os.environ.get("PALABRE_SMS_SENDER_ID", "PALABRE")
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PALABRE_OUTBOX_MAX_ATTEMPTS", "6"))
-# Africa's Talking signs nothing: its webhooks must carry ?token=<this>. Empty (the demo): no token asked.
+# Africa's Talking signs nothing: its webhooks must carry ?token=<this>. Empty: accepted in the demo only;
+# elsewhere every AT request is refused and the system check channels.E001 fails (docs/deploy.md).
 AT_TOKEN = os.environ.get("PALABRE_AT_TOKEN", "")
+# Days the inbound log keeps a request's trace (status, times, keyed hashes; never its text): what the rate
+# limits and the staff's "block this number" need. `manage.py channels_sweep` deletes older rows.
+INBOUND_RETENTION_DAYS = int(os.environ.get("PALABRE_INBOUND_RETENTION_DAYS", "3"))
+# Messages of these outbox kinds go through another gateway than the SMS one.
+OUTBOX_GATEWAYS = {"whatsapp.reply": "palabre.channels.gateways.whatsapp.WhatsAppGateway"}
 # The platform's USSD code; a commune's extension follows it (*384*229*7# reaches the commune "7").
 USSD_CODE = os.environ.get("PALABRE_USSD_CODE", "*384*229#")
 # Bulk SMS announcements: price of one segment (shown to staff before sending) and send rate.
@@ -214,6 +237,10 @@ OTP_MAX_ATTEMPTS = int(os.environ.get("PALABRE_OTP_MAX_ATTEMPTS", "5"))
 OTP_MAX_SENDS_PER_NUMBER_PER_HOUR = int(os.environ.get("PALABRE_OTP_SENDS_PER_NUMBER", "3"))
 OTP_MAX_SENDS_PER_IP_PER_HOUR = int(os.environ.get("PALABRE_OTP_SENDS_PER_IP", "60"))
 OTP_TOTP_ISSUER = "Palabre"
+# Staff (commune roles, national observers, superusers) are signed out after this many idle minutes.
+STAFF_IDLE_MINUTES = int(os.environ.get("PALABRE_STAFF_IDLE_MINUTES", "30"))
+# Complaints filed on the web form per connection per hour (many residents share an operator's address).
+COMPLAINTS_PER_IP_PER_HOUR = int(os.environ.get("PALABRE_COMPLAINTS_PER_IP_PER_HOUR", "30"))
 
 # Security headers. HTTPS settings follow PALABRE_HTTPS (on unless DEBUG).
 HTTPS = env_flag("PALABRE_HTTPS", not DEBUG)

@@ -33,7 +33,12 @@ def wait_for(url: str, timeout: float) -> bytes:
             time.sleep(0.5)
 
 
-def test_make_run_serves_the_national_home_page(tmp_path):
+def worker_pids(session_id: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-f", "-s", str(session_id), "manage.py worker"], capture_output=True)
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def test_make_run_serves_the_national_home_page_and_keeps_its_worker_running(tmp_path):
     port = free_port()
     env = {**os.environ, "PALABRE_DATA_DIR": str(tmp_path), "PORT": str(port)}
     env.pop("DATABASE_URL", None)
@@ -49,8 +54,13 @@ def test_make_run_serves_the_national_home_page(tmp_path):
     try:
         body = wait_for(f"http://127.0.0.1:{port}/", timeout=240).decode()
         assert "Bohicon" in body and "Banikoara" in body
-        workers = subprocess.run(["pgrep", "-f", "-s", str(server.pid), "db_worker"], capture_output=True)
-        assert workers.returncode == 0, "the background worker is not running"
+        first = worker_pids(server.pid)
+        assert first, "the background worker is not running"
+        os.kill(first[0], signal.SIGKILL)  # however it dies, scripts/serve starts it again
+        deadline = time.monotonic() + 30
+        while not (set(worker_pids(server.pid)) - set(first)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert set(worker_pids(server.pid)) - set(first), "the background worker was not restarted"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

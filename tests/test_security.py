@@ -31,6 +31,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "PALABRE_HTTPS": "1",
         "PALABRE_SECRET_KEY": "a-long-random-production-key-" + "x7Qp2Lm9Zr4Tv8Wc3Yb6Nd1Kf5Hj0Gs",
         "PALABRE_ALLOWED_HOSTS": "palabre.example.bj",
+        "PALABRE_AT_TOKEN": "an-africas-talking-callback-token-" + "Zt5Qm2Xw8Lp4",
+        "PALABRE_SMS_GATEWAY": "palabre.channels.gateways.africastalking.AfricasTalkingGateway",
+        "PALABRE_AUDIT_KEY": "an-audit-key-kept-outside-the-database-" + "Hq8Vn3Rt6Wy1Bc4",
         "PALABRE_DATA_DIR": str(tmp_path),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -13,12 +13,13 @@ from palabre.accounts.phone import national_format, read_benin_phone
 from palabre.accounts.services import Profile
 from palabre.core.choices import Gender
 from palabre.core.http import client_ip
+from palabre.core.validators import AsciiIntegerField, parse_ascii_int
 from palabre.territory.models import Arrondissement, Village
 
 
 def six_digit_field(label) -> forms.RegexField:
     return forms.RegexField(
-        regex=r"^\s*\d{6}\s*$",
+        regex=r"^\s*[0-9]{6}\s*$",  # not \d, which also matches Arabic-Indic or fullwidth digits
         label=label,
         error_messages={
             "invalid": _("Le code a 6 chiffres."),
@@ -147,7 +148,7 @@ class ProfileForm(forms.Form):
         help_text=_("Facultatif. Jamais affiché publiquement."),
     )
     gender = forms.ChoiceField(label=_("Genre"), choices=[("", "—"), *Gender.choices], required=False)
-    birth_year = forms.IntegerField(label=_("Année de naissance"), required=False)
+    birth_year = AsciiIntegerField(label=_("Année de naissance"), required=False)
     arrondissement = ArrondissementChoiceField(
         label=_("Arrondissement"),
         queryset=Arrondissement.objects.select_related("commune").order_by("commune__name", "name"),
@@ -180,7 +181,7 @@ class ProfileForm(forms.Form):
     def _chosen_arrondissement_id(self) -> int | None:
         raw = self.data.get("arrondissement") if self.is_bound else self.initial.get("arrondissement")
         raw = getattr(raw, "pk", raw)
-        return int(raw) if str(raw or "").isdigit() else None
+        return parse_ascii_int(str(raw or ""))
 
     def clean(self):
         cleaned = super().clean()

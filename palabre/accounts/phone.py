@@ -2,7 +2,8 @@
 
 Benin moved to 10-digit numbers on 30 November 2024 by putting `01` in front of the old 8 digits.
 We accept spaces, dots, dashes, `+229`, `00229`, the national `01 XX XX XX XX` and old 8-digit numbers
-(which we convert, and say so). Only mobile numbers are accepted: codes are sent by SMS.
+(which we convert, and say so). Only mobile numbers are accepted: codes are sent by SMS. Only ASCII digits
+count (superscript, Arabic-Indic or fullwidth digits are refused with a message, never an error page).
 """
 
 import re
@@ -12,6 +13,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
+
+from palabre.core.validators import ascii_digits
 
 BENIN_COUNTRY_CODE = "229"
 NEW_PREFIX = "01"
@@ -49,7 +52,7 @@ def _national_digits(text: str) -> str:
         raise _invalid("empty")
     international = compact.startswith("+")
     digits = compact.removeprefix("+")
-    if not digits.isdigit():
+    if not ascii_digits(digits):  # not str.isdigit(): it takes "²" and other scripts' digits
         raise _invalid("not_digits")
     if digits.startswith("00"):
         international, digits = True, digits[2:]
@@ -70,10 +73,14 @@ def read_benin_phone(text: str) -> BeninPhone:
         digits = NEW_PREFIX + digits
     if len(digits) != NEW_LENGTH or not digits.startswith(NEW_PREFIX):
         raise _invalid("length")
-    number = phonenumbers.parse("+" + BENIN_COUNTRY_CODE + digits)
+    e164 = "+" + BENIN_COUNTRY_CODE + digits
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException as error:
+        raise _invalid("not_mobile") from error
     if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _MOBILE_TYPES:
         raise _invalid("not_mobile")
-    return BeninPhone(PhoneNumber.from_string("+" + BENIN_COUNTRY_CODE + digits), converted)
+    return BeninPhone(PhoneNumber.from_string(e164), converted)
 
 
 def parse_benin_phone(text: str) -> PhoneNumber:

@@ -18,7 +18,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from palabre.accounts.models import Membership, OneTimeCode, Role, StaffLoginFailure, User
 from palabre.core.guesses import TooManyAttempts
-from palabre.core.services import audit_record, outbox_forget_phone, participation_forget, sms_queue
+from palabre.core.personal_data import phone_erase_everywhere
+from palabre.core.services import audit_record, participation_forget, sms_queue
 from palabre.territory.models import Arrondissement, Commune, Village
 
 RATE_WINDOW = datetime.timedelta(hours=1)
@@ -185,17 +186,35 @@ def otp_verify(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        otp = OneTimeCode.objects.select_for_update().filter(phone=phone).order_by("-created_at").first()
-        reason = _rejection(otp, code, now)
-        if otp is not None and reason == "wrong":
-            OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
-        if otp is not None and reason is None:
-            otp.used_at = now
-            otp.save(update_fields=["used_at"])
+        reason = _otp_use(phone=phone, code=code, now=now)
+        if reason is None:
             user = _user_signed_in(phone=phone, language=language)
     if reason:
         raise OtpRejected(reason)
     return user
+
+
+def otp_confirm(*, phone: PhoneNumber, code: str, now: datetime.datetime | None = None) -> None:
+    """Use up `phone`'s latest code if `code` is it, without signing anyone in or creating an account: the
+    proof that the person holds the number (a complaint's contact number). Raises OtpRejected."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reason = _otp_use(phone=phone, code=code, now=now)
+    if reason:
+        raise OtpRejected(reason)
+
+
+def _otp_use(*, phone: PhoneNumber, code: str, now: datetime.datetime) -> str | None:
+    """In the caller's transaction: mark `phone`'s latest code used if `code` is it, else count a wrong try;
+    the reason of the refusal (OtpRejected.REASONS) or None."""
+    otp = OneTimeCode.objects.select_for_update().filter(phone=phone).order_by("-created_at").first()
+    reason = _rejection(otp, code, now)
+    if otp is not None and reason == "wrong":
+        OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
+    if otp is not None and reason is None:
+        otp.used_at = now
+        otp.save(update_fields=["used_at"])
+    return reason
 
 
 def _user_signed_in(*, phone: PhoneNumber, language: str) -> User:
@@ -291,19 +310,31 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         membership.delete()
 
 
+def accounts_forget_phone(phone: str, *, user_id: int | None = None) -> int:
+    """The accounts' part of `core.personal_data.phone_erase_everywhere`: login codes and wrong staff
+    passwords of the number (the account itself is deleted by `account_delete`)."""
+    if not phone:
+        return 0
+    deleted = OneTimeCode.objects.filter(phone=phone).delete()[0]
+    return deleted + StaffLoginFailure.objects.filter(phone=phone).delete()[0]
+
+
 def account_delete(*, user: User, by: User) -> None:
-    """Erase a person: their account, roles and codes go; their participation stays, anonymous."""
+    """Erase a person: their account, roles and codes go, and every app erases what it keeps of their
+    number (`core.personal_data`): sessions, profiles, messages go; complaints, supports and ideas stay,
+    anonymous; their participation stays counted, anonymous. The audit event holds no personal data."""
     phone = user.phone.as_e164
+    user_id, by_id = user.pk, by.pk
     with transaction.atomic():
+        roles = list(user.memberships.values_list("role", flat=True))
+        participation_forget(user_id=user_id)
+        erased = phone_erase_everywhere(phone, user_id=user_id)
+        user.delete()
         audit_record(
             action="accounts.deleted",
-            actor_id=by.pk,
-            data={"user_id": user.pk, "roles": list(user.memberships.values_list("role", flat=True))},
+            actor_id=by_id,
+            data={"user_id": user_id, "roles": roles, "rows_erased": sum(erased.values())},
         )
-        participation_forget(user_id=user.pk)
-        outbox_forget_phone(phone=phone)
-        OneTimeCode.objects.filter(phone=phone).delete()
-        user.delete()
 
 
 def totp_device_for_enrolment(*, user: User) -> TOTPDevice:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -244,11 +245,13 @@ def _profile_initial(user: User) -> dict:
     }
 
 
+@never_cache
 @login_required
 def my_data_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/my_data.html", {"data": queries.personal_data(request.user)})
 
 
+@never_cache
 @login_required
 def my_data_download_view(request: HttpRequest) -> HttpResponse:
     body = json.dumps(queries.personal_data(request.user), ensure_ascii=False, indent=2)

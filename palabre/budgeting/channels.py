@@ -52,6 +52,7 @@ from palabre.channels.ussd.engine import (
     screen,
 )
 from palabre.channels.ussd.sessions import UssdContext, caller_profile, caller_profile_set
+from palabre.core.validators import parse_ascii_int
 from palabre.territory.models import Arrondissement, Module
 
 SCREEN = 160
@@ -407,11 +408,12 @@ def vote_points(
     left = (found.cycle.points_per_voter or 0) - sum(draft.points)
 
     def answer(text: str) -> Outcome:
-        if not text.isdigit() or int(text) < 1:
+        given = parse_ascii_int(text)
+        if given is None or given < 1:
             return Invalid(pgettext("ussd", "Tapez un nombre de points, 1 au moins."))
-        if found.cycle.points_per_voter and int(text) > left:
+        if found.cycle.points_per_voter and given > left:
             return Invalid(pgettext("ussd", "Il vous reste %(left)s points.") % {"left": left})
-        data = draft.data(chosen=[*draft.chosen, number], points=[*draft.points, int(text)])
+        data = draft.data(chosen=[*draft.chosen, number], points=[*draft.points, given])
         return goto(vote_ballot, **data, notice=pgettext("ussd", "Ajouté."))
 
     values = {"project": cut(project.title, 60), "left": left}

@@ -4,7 +4,9 @@ batches entered twice, published results and the follow-up of selected projects.
 Ballot secrecy: a `Ballot` has no link to who cast it (random UUID key, day only, no channel); the
 `VoterRecord` says that a phone voted in an envelope, through a keyed hash of the number, and the database
 refuses a second record for the same envelope and phone. Both rows are written in one transaction, so a
-ballot exists exactly when its voter record does. Every write lives in services/; phases in phases.py.
+ballot exists exactly when its voter record does; the ballots are then rewritten in shuffled batches
+(services/voting.py `ballots_mix`) so that their row order says nothing of who voted when. Every write
+lives in services/; phases in phases.py.
 """
 
 import uuid
@@ -271,14 +273,15 @@ class VoterRecord(models.Model):
     """That one phone voted in one envelope: never what it voted. The database allows one per envelope.
 
     `voter_key` is a keyed hash of the E.164 number (services/voters.py), so the list of voters does not
-    hold phone numbers. The declared traits are copied for turnout statistics."""
+    hold phone numbers. The declared traits are copied for turnout statistics; the day only is kept (no
+    time that could be set against the ballots)."""
 
     envelope = models.ForeignKey(
         Envelope, verbose_name=_("enveloppe"), on_delete=models.CASCADE, related_name="+"
     )
     voter_key = models.CharField(_("empreinte du votant"), max_length=64)
     channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
-    voted_at = models.DateTimeField(_("a voté le"), default=timezone.now)
+    voted_on = models.DateField(_("a voté le"), default=timezone.localdate)
     gender = models.CharField(_("genre"), max_length=1, choices=Gender.choices, blank=True)
     age_band = models.CharField(_("tranche d'âge"), max_length=5, choices=AgeBand.choices, blank=True)
     arrondissement = models.ForeignKey(
@@ -304,8 +307,11 @@ class VoterRecord(models.Model):
 class Ballot(models.Model):
     """What one voter chose in one envelope, with no link to the voter (see the module docstring).
 
-    `proposal_numbers` in the voter's order; `points` (cumulative ballots) one value per proposal, else null.
-    `receipt_hash` is the sha256 of the receipt code the voter was given, to check it was counted."""
+    `proposal_numbers` in ascending order (never the voter's order, which could mark a ballot); `points`
+    (cumulative ballots) one value per proposal, aligned with the numbers, else null. `receipt_hash` is the
+    keyed hash of the receipt code the voter was given, to check it was counted. `mixed`: the ballot was
+    rewritten in a shuffled batch (services/voting.py `ballots_mix`); until then it sits in the order it
+    was written."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     envelope = models.ForeignKey(
@@ -315,10 +321,12 @@ class Ballot(models.Model):
     points = models.JSONField(_("points"), null=True, blank=True)
     cast_on = models.DateField(_("jour du vote"), default=timezone.localdate)
     receipt_hash = models.CharField(_("empreinte du reçu"), max_length=64, unique=True)
+    mixed = models.BooleanField(_("mélangé"), default=False)
 
     class Meta:
         verbose_name = _("bulletin")
         verbose_name_plural = _("bulletins")
+        indexes = [models.Index(fields=["envelope", "mixed", "id"], name="budgeting_ballot_mixing_idx")]
 
     def __str__(self) -> str:
         return str(self.id)

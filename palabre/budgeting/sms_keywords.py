@@ -63,9 +63,10 @@ KEYWORDS = {
     IDEA: {"fr": ("IDÉE", "IDÉES"), "en": ("IDEA",), "yo": ("ÈRÒ",)},
     RECEIPT: {"fr": ("REÇU",), "en": ("RECEIPT",)},
 }
-# "3", "3:5" or "3=5" (points), and "18+" (the voter declares the minimum age).
-CHOICE = re.compile(r"^(\d{1,4})(?:[:=](\d{1,4}))?$")
-AGE = re.compile(r"^(\d{1,3})\+$")
+# "3", "3:5" or "3=5" (points), and "18+" (the voter declares the minimum age), in ASCII digits only:
+# `\d` alone would also match "١٢٣" or "৩" (read as other numbers).
+CHOICE = re.compile(r"^([0-9]{1,4})(?:[:=]([0-9]{1,4}))?$")
+AGE = re.compile(r"^([0-9]{1,3})\+$")
 PROJECT_TITLE_CHARS = 30
 IDEA_TITLE_CHARS = 60
 # Room kept in each SMS of a list for its "(2/3) " mark.
@@ -105,8 +106,11 @@ def register() -> None:
 
 
 def _commune(context: InboundContext, text: str):
-    """(the commune named first in the text, else the phone's, and the rest of the text)."""
+    """(the commune named first in the text, else the phone's, and the rest of the text). A commune's own
+    number (`context.commune_bound`) acts in that commune only: another commune's name is not taken."""
     named, rest = take_commune(text)
+    if context.commune_bound and named != context.commune:
+        return context.commune, text.strip()
     return (named, rest) if named is not None else (context.commune, text.strip())
 
 
@@ -171,8 +175,9 @@ def parse_choices(text: str) -> tuple[list[tuple[int, int | None]], int | None] 
     for word in re.split(r"[\s,;]+", text.strip()):
         if not word:
             continue
-        if AGE.match(word):
-            age = int(AGE.match(word).group(1))
+        declared = AGE.match(word)
+        if declared:
+            age = int(declared.group(1))
             continue
         match = CHOICE.match(word)
         if match is None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.credentials import mask_secret
 from palabre.channels.models import DeliveryReport, GatewayCredential, InboundMessage, PhoneProfile
+from palabre.core.keyed import phone_key
 
 SECRET_FIELDS = ("secret", "signing_secret", "webhook_token")
 
@@ -21,12 +22,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(ReadOnlyAdmin):
+    """What is kept of a request: no number, text, payload or reply exists to show or search."""
+
     list_display = ["received_at", "gateway", "kind", "status", "commune"]
     list_filter = ["gateway", "kind", "status"]
     list_select_related = ["commune"]
-    search_fields = ["external_id"]
     date_hierarchy = "received_at"
-    exclude = ["payload", "reply"]
+    exclude = ["dedupe_key", "phone_key"]
 
 
 @admin.register(DeliveryReport)
@@ -37,12 +39,20 @@ class DeliveryReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PhoneProfile)
-class PhoneProfileAdmin(admin.ModelAdmin):
-    list_display = ["phone", "language", "commune", "opted_out_at", "blocked_at", "blocked_in"]
+class PhoneProfileAdmin(ReadOnlyAdmin):
+    """Profiles hold no number (only its keyed hash): searched by typing the number, which is hashed."""
+
+    list_display = ["pseudonym", "language", "commune", "opted_out_at", "blocked_at", "blocked_in"]
     list_filter = ["language", "blocked_in"]
     list_select_related = ["commune", "blocked_in"]
-    search_fields = ["phone"]
-    readonly_fields = ["opted_out_at", "blocked_at", "blocked_reason", "blocked_by", "blocked_in"]
+    search_fields = ["phone_key"]
+    search_help_text = _("Tapez un numéro complet au format +229… : il est cherché par son empreinte.")
+    exclude = ["phone_key"]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term:
+            return queryset, False
+        return queryset.filter(phone_key=phone_key(search_term.strip())), False
 
 
 class GatewayCredentialForm(forms.ModelForm):

@@ -19,17 +19,18 @@ class InboundQuerySet(models.QuerySet):
     def of_commune(self, commune):
         return self.filter(commune=commune)
 
-    def from_phone(self, phone: str):
-        return self.filter(phone=phone)
-
 
 class InboundMessage(models.Model):
-    """One request a gateway sent us, stored BEFORE it is processed.
+    """One request a gateway sent us, stored BEFORE it is processed, and only what that needs.
 
-    `external_id` is the gateway's own identifier of the request (Africa's Talking sessionId + text for a
-    USSD step, the message id for an SMS, sessionId/CallSid for a voice callback, the wamid for WhatsApp),
-    so a retry of the same request finds this row and gets `reply` back instead of being processed again.
-    `payload` keeps only the fields needed to process the request again, never the whole raw request.
+    `dedupe_key` is a keyed hash of the gateway's own identifier of the request (Africa's Talking
+    sessionId + text for a USSD step, the message id for an SMS, sessionId/CallSid for a voice callback,
+    the wamid for WhatsApp): a retry of the same request finds this row and is not processed again. The
+    identifier itself is not kept (a USSD one holds every answer typed, a complaint's description too).
+    `phone_key` is the keyed hash of the sender's number (`palabre.core.keyed.phone_key`): it counts
+    requests for the rate limits and lets staff block a number, without the number. The text, the
+    payload and the reply are never stored. Rows are deleted after PALABRE_INBOUND_RETENTION_DAYS
+    (`channels_sweep`).
     """
 
     class Status(models.TextChoices):
@@ -38,11 +39,12 @@ class InboundMessage(models.Model):
         FAILED = "failed", _("Échec du traitement")
         BLOCKED = "blocked", _("Numéro bloqué")
         LIMITED = "limited", _("Trop de messages")
+        TOO_LONG = "too_long", _("Message trop long")
 
     gateway = models.CharField(_("passerelle"), max_length=30)
     kind = models.CharField(_("nature"), max_length=10, choices=InboundKind.choices)
-    external_id = models.CharField(_("identifiant passerelle"), max_length=200)
-    phone = models.CharField(_("numéro"), max_length=20, blank=True)
+    dedupe_key = models.CharField(_("empreinte de la demande"), max_length=64)
+    phone_key = models.CharField(_("empreinte du numéro"), max_length=64, blank=True)
     commune = models.ForeignKey(
         "territory.Commune",
         verbose_name=_("commune"),
@@ -51,12 +53,10 @@ class InboundMessage(models.Model):
         blank=True,
         related_name="+",
     )
-    payload = models.JSONField(_("contenu"), default=dict, blank=True)
     received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
     processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
-    reply = models.TextField(_("réponse envoyée"), blank=True)
-    error = models.TextField(_("erreur"), blank=True)
+    error = models.CharField(_("erreur"), max_length=100, blank=True)
 
     objects = InboundQuerySet.as_manager()
 
@@ -66,28 +66,35 @@ class InboundMessage(models.Model):
         verbose_name_plural = _("messages entrants")
         constraints = [
             models.UniqueConstraint(
-                fields=["gateway", "kind", "external_id"], name="channels_inbound_unique_external_id"
+                fields=["gateway", "kind", "dedupe_key"], name="channels_inbound_unique_dedupe_key"
             ),
         ]
         indexes = [
-            models.Index(fields=["phone", "kind", "received_at"], name="channels_inbound_phone_idx"),
+            models.Index(fields=["phone_key", "kind", "received_at"], name="channels_inbound_phone_idx"),
             models.Index(fields=["commune", "received_at"], name="channels_inbound_commune_idx"),
+            models.Index(fields=["received_at"], name="channels_inbound_received_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.gateway}/{self.kind} {self.external_id}"
+        return f"{self.gateway}/{self.kind} #{self.pk}"
 
     @property
     def is_final(self) -> bool:
-        """Processed, or refused (blocked, rate-limited): a retry gets the stored reply."""
+        """Processed, or refused (blocked, rate-limited): a retry is not processed again."""
         return self.status not in (self.Status.RECEIVED, self.Status.FAILED)
+
+    @property
+    def pseudonym(self) -> str:
+        """A short name for the sender that tells numbers apart on the staff page without revealing one."""
+        return self.phone_key[:8]
 
 
 class PhoneProfile(models.Model):
     """What we remember about a phone number across channels, whether or not its owner has an account:
-    the language it chose, its commune, whether it said STOP, whether staff blocked it."""
+    the language it chose, its commune, whether it said STOP, whether staff blocked it. Found by the
+    number's keyed hash (`palabre.core.keyed.phone_key`): the number itself is not kept."""
 
-    phone = models.CharField(_("numéro"), max_length=20, unique=True)
+    phone_key = models.CharField(_("empreinte du numéro"), max_length=64, unique=True)
     language = models.CharField(_("langue"), max_length=8, blank=True)
     commune = models.ForeignKey(
         "territory.Commune",
@@ -125,7 +132,11 @@ class PhoneProfile(models.Model):
         indexes = [models.Index(fields=["blocked_in", "blocked_at"], name="channels_phone_blocked_idx")]
 
     def __str__(self) -> str:
-        return self.phone
+        return self.pseudonym
+
+    @property
+    def pseudonym(self) -> str:
+        return self.phone_key[:8]
 
     @property
     def is_blocked(self) -> bool:

@@ -17,7 +17,7 @@ def access_channels_admin(request: HttpRequest, commune_slug: str) -> Commune:
 def access_inbound(request: HttpRequest, commune_slug: str, pk: int) -> tuple[Commune, InboundMessage]:
     """A request received for the commune (to block its number)."""
     commune = access_channels_admin(request, commune_slug)
-    inbound = get_object_or_404(InboundMessage.objects.exclude(phone=""), pk=pk, commune=commune)
+    inbound = get_object_or_404(InboundMessage.objects.exclude(phone_key=""), pk=pk, commune=commune)
     return commune, inbound
 
 

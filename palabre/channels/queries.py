@@ -11,33 +11,23 @@ def recent_console_messages(*, limit: int = 50) -> list[ConsoleMessage]:
     return list(ConsoleMessage.objects.order_by("-id")[:limit])
 
 
-def mask_phone(phone: str) -> str:
-    """`+2290197123456` -> `+22901••••3456`: enough to tell numbers apart, not to call them."""
-    if len(phone) < 10:
-        return "••••"
-    return phone[:6] + "•" * (len(phone) - 10) + phone[-4:]
-
-
-def recent_inbound(commune, *, limit: int = RECENT_INBOUND) -> list[tuple[str, InboundMessage]]:
-    """The commune's latest phone requests (no related rows needed), newest first, each with its phone
-    masked for display."""
-    rows = (
+def recent_inbound(commune, *, limit: int = RECENT_INBOUND) -> list[InboundMessage]:
+    """The commune's latest phone requests (no related rows needed), newest first. Senders are shown by
+    pseudonym (the start of their number's keyed hash): numbers are not stored."""
+    return list(
         InboundMessage.objects.of_commune(commune)
-        .only("id", "gateway", "kind", "phone", "status", "received_at")
+        .only("id", "gateway", "kind", "phone_key", "status", "received_at")
         .order_by("-received_at", "-id")[:limit]
     )
-    return [(mask_phone(row.phone), row) for row in rows]
 
 
-def blocked_phones(commune) -> list[tuple[str, PhoneProfile]]:
-    """The numbers this commune's staff blocked, with who blocked them (select_related), each with its
-    phone masked for display."""
-    rows = (
+def blocked_phones(commune) -> list[PhoneProfile]:
+    """The numbers this commune's staff blocked (by pseudonym), with who blocked them (select_related)."""
+    return list(
         PhoneProfile.objects.filter(blocked_in=commune, blocked_at__isnull=False)
         .select_related("blocked_by")
         .order_by("-blocked_at")
     )
-    return [(mask_phone(row.phone), row) for row in rows]
 
 
 def commune_credentials(commune) -> list[dict]:

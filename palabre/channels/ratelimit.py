@@ -26,16 +26,16 @@ def limit_for(kind: str) -> tuple[int, int] | None:
     return limits.get(kind)
 
 
-def rate_limit_exceeded(*, phone: str, kind: str, now: datetime.datetime | None = None) -> bool:
-    """True if `phone` sent more than its allowance of `kind` requests in the window (the request being
-    handled is already stored, so it counts)."""
+def rate_limit_exceeded(*, phone_key: str, kind: str, now: datetime.datetime | None = None) -> bool:
+    """True if the number whose keyed hash is `phone_key` sent more than its allowance of `kind` requests
+    in the window (the request being handled is already stored, so it counts)."""
     limit = limit_for(kind)
-    if limit is None or not phone:
+    if limit is None or not phone_key:
         return False
     count, seconds = limit
     since = (now or timezone.now()) - datetime.timedelta(seconds=seconds)
-    recent = InboundMessage.objects.filter(phone=phone, kind=kind, received_at__gt=since)
-    # Is there a (count + 1)-th request in the window? Read from the (phone, kind, received_at) index
+    recent = InboundMessage.objects.filter(phone_key=phone_key, kind=kind, received_at__gt=since)
+    # Is there a (count + 1)-th request in the window? Read from the (phone_key, kind, received_at) index
     # and stopped there, instead of counting every row (a number at its limit costs the same as a quiet one).
     return recent.order_by("-received_at")[count : count + 1].exists()
 

@@ -64,7 +64,9 @@ class InboundContext:
     `core.choices.Channel` value (ussd, sms, voice, whatsapp: pass it on to services as `channel=`);
     `gateway` the provider name; `inbound_id` the stored `InboundMessage` id (an idempotency key for
     anything the handler queues: `sms_queue(idempotency_key=f"inbound:{context.inbound_id}")`);
-    `language_remembered` True when `language` is the phone's remembered choice (not the default).
+    `language_remembered` True when `language` is the phone's remembered choice (not the default);
+    `commune_bound` True when `commune` is the one of the gateway account that authenticated the request
+    (a commune's own number): handlers must then not act in another commune named in the text.
     """
 
     phone: str
@@ -74,6 +76,7 @@ class InboundContext:
     gateway: str
     inbound_id: int | None = None
     language_remembered: bool = False
+    commune_bound: bool = False
 
 
 SmsHandler = Callable[[InboundContext, str], "str | Reply"]

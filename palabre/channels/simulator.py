@@ -8,8 +8,11 @@ request is handled in-process rather than by an HTTP call to our own address, so
 cannot deadlock waiting for itself. SMS replies are read from the console gateway's store.
 
 Who may use it: everyone in demo mode (PALABRE_DEMO); otherwise signed-in staff (a commune membership and
-their second factor), for training. Outside the demo the complaints it files are real: train on a test
-commune. The simulated phone has a number of its own (kept in the browser session).
+their second factor), for training. The simulated phone has a number of its own (kept in the browser
+session) in a range no operator assigns (`phones.SIMULATOR_PREFIX`), and every request it makes runs inside
+`phones.simulating()`. Outside demo mode nothing it does counts (`phones.phone_is_training`): the write
+services refuse its ballots, ideas, complaints and supports with "Numéro d'essai du simulateur : rien n'est
+enregistré hors démonstration.", so officers can practise the menus and keywords of a live commune safely.
 """
 
 import io
@@ -29,9 +32,10 @@ from django.views.decorators.cache import never_cache
 
 from palabre.accounts.models import Membership
 from palabre.channels.models import ConsoleMessage
+from palabre.channels.phones import SIMULATED_REFUSAL, SIMULATOR_PREFIX, simulating
 
 SESSION_KEY = "palabre_simulator"
-PHONE_PREFIX = "+22901990"
+PHONE_PREFIX = SIMULATOR_PREFIX
 SHORT_CODE = "2290"
 FORWARDED_META = ("SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "wsgi.url_scheme", "REMOTE_ADDR",
                   "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR")  # fmt: skip
@@ -51,7 +55,7 @@ def access_simulator(request: HttpRequest) -> None:
 
 def _state(request: HttpRequest) -> dict:
     state = request.session.get(SESSION_KEY)
-    if not state:
+    if not state or not state["phone"].startswith(PHONE_PREFIX):  # a number drawn before the range moved
         state = {"phone": PHONE_PREFIX + f"{secrets.randbelow(100000):05d}", "screen": "", "session": "",
                  "answers": [], "since": timezone.now().isoformat()}  # fmt: skip
     return state
@@ -69,7 +73,8 @@ def simulator(request: HttpRequest) -> HttpResponse:
     _save(request, state)
     replies = ConsoleMessage.objects.filter(to=state["phone"]).order_by("-id")[:REPLIES_SHOWN]
     context = {"state": state, "replies": list(reversed(replies)), "ussd_code": settings.USSD_CODE,
-               "in_session": bool(state["session"]), "demo_mode": settings.DEMO_MODE}  # fmt: skip
+               "in_session": bool(state["session"]), "demo_mode": settings.DEMO_MODE,
+               "training_notice": SIMULATED_REFUSAL}  # fmt: skip
     template = (
         "channels/simulator_phone.html" if request.headers.get("X-Simulator") else "channels/simulator.html"
     )
@@ -171,5 +176,6 @@ def _post_webhook(request: HttpRequest, kind: str, fields: dict) -> tuple[int, s
         "CONTENT_LENGTH": str(len(body)),
         "wsgi.input": io.BytesIO(body),
     })  # fmt: skip
-    response = _request_handler().get_response(WSGIRequest(environ))
+    with simulating():  # whatever the number says, the services know this caller is the simulator
+        response = _request_handler().get_response(WSGIRequest(environ))
     return response.status_code, response.content.decode()

@@ -11,13 +11,17 @@ from palabre.core.choices import AgeBand, Gender
 
 
 class UssdSession(models.Model):
-    """One USSD session of a gateway: where the caller is in the menus (`state`, the engine's stack of
-    screens), the commune and language it runs in, and the last `text` handled (the gateway sends every
-    answer since the start, `1*2*...`: the new answer is what follows it)."""
+    """One USSD session of a gateway while it runs: where the caller is in the menus (`state`, the
+    engine's stack of screens, sealed: encrypted with a key the database does not hold), the commune and
+    language it runs in, and a keyed digest of the last `text` handled (the gateway sends every answer since
+    the start, `1*2*...`: the new answer is what follows it; the answers themselves are not kept).
+
+    Found by the caller's keyed number hash. Deleted when the session ends, and by the sweep once its
+    last step is older than the resume window: a session is never kept beyond it."""
 
     gateway = models.CharField(_("passerelle"), max_length=30)
     session_id = models.CharField(_("identifiant de session"), max_length=100)
-    phone = models.CharField(_("numéro"), max_length=20)
+    phone_key = models.CharField(_("empreinte du numéro"), max_length=64)
     commune = models.ForeignKey(
         "territory.Commune",
         verbose_name=_("commune"),
@@ -27,9 +31,10 @@ class UssdSession(models.Model):
         related_name="+",
     )
     language = models.CharField(_("langue"), max_length=8, blank=True)
-    state = models.JSONField(_("état des menus"), default=dict, blank=True)
-    last_text = models.TextField(_("dernier texte reçu"), blank=True)
-    is_finished = models.BooleanField(_("terminée"), default=False)
+    sealed_state = models.TextField(_("état des menus (chiffré)"), blank=True)
+    depth = models.PositiveSmallIntegerField(_("profondeur dans les menus"), default=1)
+    last_text_length = models.PositiveIntegerField(_("longueur du dernier texte reçu"), default=0)
+    last_text_digest = models.CharField(_("empreinte du dernier texte reçu"), max_length=64, blank=True)
     started_at = models.DateTimeField(_("commencée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("dernière étape le"), default=timezone.now)
 
@@ -39,7 +44,10 @@ class UssdSession(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["gateway", "session_id"], name="channels_ussd_session_unique"),
         ]
-        indexes = [models.Index(fields=["phone", "updated_at"], name="channels_ussd_phone_idx")]
+        indexes = [
+            models.Index(fields=["phone_key", "updated_at"], name="channels_ussd_phone_idx"),
+            models.Index(fields=["updated_at"], name="channels_ussd_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.session_id}"
@@ -47,9 +55,10 @@ class UssdSession(models.Model):
 
 class CallerProfile(models.Model):
     """Traits a caller chose to declare by phone (all optional, never published): they let the commune see
-    who takes part (women, young people, each arrondissement). Deleted by "clear my profile"."""
+    who takes part (women, young people, each arrondissement). Deleted by "clear my profile". Found by the
+    number's keyed hash: the number itself is not kept."""
 
-    phone = models.CharField(_("numéro"), max_length=20, unique=True)
+    phone_key = models.CharField(_("empreinte du numéro"), max_length=64, unique=True)
     gender = models.CharField(_("genre"), max_length=1, choices=Gender.choices, blank=True)
     age_band = models.CharField(_("tranche d'âge"), max_length=8, choices=AgeBand.choices, blank=True)
     arrondissement = models.ForeignKey(
@@ -67,4 +76,4 @@ class CallerProfile(models.Model):
         verbose_name_plural = _("profils déclarés par téléphone")
 
     def __str__(self) -> str:
-        return self.phone
+        return self.phone_key[:8]

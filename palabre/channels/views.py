@@ -38,8 +38,8 @@ def _receive(request: HttpRequest, gateway, kind: str) -> HttpResponse:
     except InboundRejected as error:
         logger.warning("Rejected %s/%s request from %s: %s", gateway.name, kind, client_ip(request), error)
         return HttpResponseBadRequest()
-    stored = [inbound_handle(gateway=gateway, inbound=inbound) for inbound in inbounds]
-    body = gateway.response_body(kind, stored[0].reply) if stored else ""
+    handled = [inbound_handle(gateway=gateway, inbound=inbound) for inbound in inbounds]
+    body = gateway.response_body(kind, handled[0].reply) if handled else ""
     return HttpResponse(body, content_type=gateway.content_type(kind))
 
 
@@ -85,7 +85,9 @@ def block_view(request: HttpRequest, commune_slug: str, pk: int) -> HttpResponse
     commune, inbound = access_inbound(request, commune_slug, pk)
     form = BlockForm(request.POST)
     if form.is_valid():
-        phone_block(phone=inbound.phone, reason=form.cleaned_data["reason"], commune=commune, by=request.user)
+        phone_block(
+            key=inbound.phone_key, reason=form.cleaned_data["reason"], commune=commune, by=request.user
+        )
         messages.success(request, _("Le numéro est bloqué : ses demandes ne seront plus traitées."))
     else:
         messages.error(request, _("Indiquez le motif du blocage."))

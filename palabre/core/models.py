@@ -23,8 +23,18 @@ class AuditEventQuerySet(models.QuerySet):
         raise AppendOnlyError("The audit log is append-only.")
 
 
+class AuditScheme(models.IntegerChoices):
+    """How an event's `hash` was computed (palabre/core/audit.py)."""
+
+    SHA256 = 1, _("SHA-256 sans clé (avant la clé d'audit)")
+    HMAC_SHA256 = 2, _("HMAC-SHA256 avec la clé d'audit")
+
+
 class AuditEvent(models.Model):
-    """One state change made by staff or the system, chained to the previous event by its hash."""
+    """One state change made by staff or the system, chained to the previous event by a keyed hash.
+
+    `scheme` says how `hash` was computed: events recorded before the chain was keyed keep their
+    unkeyed SHA-256 (they are sealed by the keyed event that follows them, see core/audit.py)."""
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
@@ -35,6 +45,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("détails"), default=dict, blank=True)
     prev_hash = models.CharField(_("empreinte précédente"), max_length=64, unique=True)
     hash = models.CharField(_("empreinte"), max_length=64, unique=True)
+    scheme = models.PositiveSmallIntegerField(
+        _("calcul de l'empreinte"), choices=AuditScheme.choices, default=AuditScheme.HMAC_SHA256
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -50,6 +63,8 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("An audit event cannot be changed.")
+        if self.pk is None:  # ids follow the chain (previous + 1), never a sequence: see core/audit.py
+            raise AppendOnlyError("Audit events are written by audit_record only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -2,7 +2,11 @@
 
 A message goes queued -> sending (claimed by one worker with a conditional UPDATE) -> sent, or back to
 queued with a later `next_attempt_at` after a gateway failure, and to failed after OUTBOX_MAX_ATTEMPTS.
-The body of one-time-code messages is erased once the message is final: the code never stays readable.
+
+Once a message is final (sent, or given up on) nothing needs its text or its number any more: both are
+erased (`redacted_at` says when). What stays is that a message of that kind went out (or failed), when,
+and the gateway's id its delivery reports refer to. So a copy of the database never pairs a number with a
+login code, a ballot receipt, a complaint's tracking code or what an anonymous reporter was told.
 """
 
 import datetime
@@ -21,9 +25,8 @@ from palabre.core.models import OutboundMessage
 logger = logging.getLogger(__name__)
 
 OTP_KIND = "otp"
-# Bodies erased once sent: login codes, and budget receipts (a receipt code next to a phone number would
-# let a reader of the outbox find that person's ballot).
-REDACTED_KINDS = frozenset({OTP_KIND, "budgeting.receipt"})
+# What a final message keeps of its number and text: nothing.
+ERASED = {"to": "", "body": ""}
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 FIRST_RETRY_DELAY = datetime.timedelta(seconds=30)
 LONGEST_RETRY_DELAY = datetime.timedelta(hours=1)
@@ -63,7 +66,20 @@ def outbox_forget_phone(*, phone: str) -> int:
     with transaction.atomic():
         messages = OutboundMessage.objects.filter(to=phone)
         messages.filter(status=Status.QUEUED).update(status=Status.FAILED, last_error="recipient forgotten")
-        return messages.update(to="", body="", redacted_at=now)
+        return messages.update(**ERASED, redacted_at=now)
+
+
+def outbox_phone_eraser(phone: str, *, user_id: int | None = None) -> int:
+    """The outbox's part of `core.personal_data.phone_erase_everywhere` (registered by CoreConfig)."""
+    return outbox_forget_phone(phone=phone)
+
+
+def outbox_erase_final(*, now: datetime.datetime | None = None) -> int:
+    """Erase the number and text of final messages that still hold them (messages made final before
+    final messages were erased at once). Idempotent: returns how many were erased."""
+    final = OutboundMessage.objects.filter(status__in=(Status.SENT, Status.FAILED))
+    held = final.exclude(to="", body="")
+    return held.update(**ERASED, redacted_at=now or timezone.now())
 
 
 def outbox_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
@@ -90,13 +106,19 @@ def outbox_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
     return requeued
 
 
+def gateway_path(kind: str) -> str:
+    """The gateway a message of `kind` goes through: the SMS gateway, unless setting OUTBOX_GATEWAYS names
+    another for that kind (replies to WhatsApp messages go back through WhatsApp)."""
+    return settings.OUTBOX_GATEWAYS.get(kind, settings.SMS_GATEWAY)
+
+
 def outbox_deliver(*, message_id: int) -> str:
     """One attempt to send a message (what the worker's task does). Returns the message's new status."""
     message = _claim(message_id)
     if message is None:
         return "not-claimed"
     try:
-        result = import_string(settings.SMS_GATEWAY)().send(
+        result = import_string(gateway_path(message.kind))().send(
             to=message.to, body=message.body, reference=str(message.pk)
         )
     except Exception as error:  # any gateway failure, expected or not, is one failed attempt
@@ -117,8 +139,7 @@ def _claim(message_id: int) -> OutboundMessage | None:
 def _mark_sent(message: OutboundMessage, gateway_message_id: str) -> None:
     now = timezone.now()
     update = {"status": Status.SENT, "sent_at": now, "gateway_message_id": gateway_message_id}
-    if message.kind in REDACTED_KINDS:
-        update |= {"body": "", "redacted_at": now}
+    update |= ERASED | {"redacted_at": now}
     OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(**update, last_error="")
 
 
@@ -127,8 +148,7 @@ def _record_failure(message: OutboundMessage, error: Exception) -> str:
     update = {"last_error": repr(error)[:1000], "claimed_at": None}
     if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         update["status"] = Status.FAILED
-        if message.kind in REDACTED_KINDS:
-            update |= {"body": "", "redacted_at": now}
+        update |= ERASED | {"redacted_at": now}
     else:
         update |= {"status": Status.QUEUED, "next_attempt_at": now + retry_delay(message.attempts)}
     OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(**update)

@@ -1,7 +1,42 @@
-"""Checks on the files people attach (photos, voice recordings). Read by content, not by name."""
+"""Checks on what people type and attach: numbers typed on a keypad or a form (ASCII digits only), and the
+files people attach (photos, voice recordings, read by content, not by name)."""
 
+from typing import TypeGuard
+
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+# The longest number we read: an int64 primary key has at most 19 digits, and no number people type (a
+# choice, a project number, an id) comes near.
+MAX_DIGITS = 18
+
+
+def ascii_digits(text: object) -> TypeGuard[str]:
+    """True when `text` is one or more ASCII digits `0`-`9`.
+
+    `str.isdigit()` also accepts `²`, Arabic-Indic or fullwidth digits, which `int()` or phonenumbers then
+    refuse (or read as another number): every number typed by a person is checked with this instead."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()
+
+
+def parse_ascii_int(text: object, *, max_digits: int = MAX_DIGITS) -> int | None:
+    """The whole number written in ASCII digits in `text` (at most `max_digits` of them), else None.
+    Never raises: `"12"` -> 12, `" 12 "`, `"²"`, `"-1"`, `"1e3"` or a 5,000-digit string -> None."""
+    if not ascii_digits(text) or len(text) > max_digits:
+        return None
+    return int(text)
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """An IntegerField that reads ASCII digits only (Django's also reads other scripts' digits)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else value
+        if isinstance(text, str) and text and parse_ascii_int(text.removeprefix("-")) is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text)
+
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 VOICE_MAX_BYTES = 10 * 1024 * 1024

@@ -15,6 +15,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from palabre.accounts.models import User
 from palabre.channels import router
+from palabre.channels.privacy import caller_forget
 from palabre.channels.ussd.engine import Finish, Invalid, Menu, Option, Outcome, Prompt, goto, screen
 from palabre.channels.ussd.sessions import UssdContext, caller_traits
 from palabre.core.services import GuessesLimited
@@ -148,8 +149,12 @@ def _file(context: UssdContext, draft: dict) -> Outcome:
             is_anonymous=draft["anonymous"],
             **caller_traits(context.phone),
         )
-    except ValidationError:
+    except ValidationError as error:
+        if getattr(error, "code", None) == "simulated":  # the phone simulator outside demo mode
+            return Finish(str(error.message))
         return Finish(pgettext("ussd", "La plainte n'a pas pu être enregistrée. Merci de recommencer."))
+    if complaint.is_anonymous or complaint.category.is_sensitive:
+        caller_forget()  # no trace of this number beside the filing's time in the channels' tables
     return Finish(
         pgettext(
             "ussd", "Plainte enregistrée. Votre code de suivi : %(code)s. Réponse attendue d'ici le %(date)s."

@@ -11,6 +11,7 @@ from palabre.channels import router
 from palabre.channels.router import InboundContext
 from palabre.channels.ussd.sessions import caller_traits
 from palabre.channels.voice.flows import Recording, VoiceChoice, VoiceFlow
+from palabre.core.validators import parse_ascii_int
 from palabre.grievances import services
 from palabre.grievances.channels import complaints_enabled
 from palabre.grievances.models import Category
@@ -58,5 +59,6 @@ def file_recorded_complaint(recording: Recording) -> tuple[int, str]:
 
 def _category(recording: Recording) -> Category:
     categories = active_categories(recording.commune)
-    chosen = categories.filter(pk=recording.choice).first() if recording.choice.isdigit() else None
+    category_id = parse_ascii_int(recording.choice)
+    chosen = categories.filter(pk=category_id).first() if category_id is not None else None
     return chosen or categories.filter(code=FALLBACK_CATEGORY).first() or categories.first()

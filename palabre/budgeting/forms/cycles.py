@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.budgeting.models import Cycle
 from palabre.budgeting.services.cycles import EDITABLE_FIELDS
+from palabre.core.validators import AsciiIntegerField
 from palabre.territory.models import Arrondissement
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,7 +40,7 @@ class EnvelopeForm(forms.Form):
         required=False,
         empty_label=_("Toute la commune"),
     )
-    amount = forms.IntegerField(label=_("Montant (FCFA)"), min_value=1)
+    amount = AsciiIntegerField(label=_("Montant (FCFA)"), min_value=1)
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)

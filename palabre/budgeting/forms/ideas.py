@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.forms import GroupedChoiceIterator, PhoneField
 from palabre.budgeting.models import ProposalStatus
+from palabre.core.validators import AsciiIntegerField
 from palabre.territory.models import Arrondissement, Village
 
 
@@ -39,7 +40,7 @@ class IdeaForm(forms.Form):
     village = VillageChoiceField(
         label=_("Village ou quartier"), queryset=Village.objects.none(), required=False, empty_label="—"
     )
-    rough_cost = forms.IntegerField(
+    rough_cost = AsciiIntegerField(
         label=_("Coût estimé (FCFA, facultatif)"),
         required=False,
         min_value=1,

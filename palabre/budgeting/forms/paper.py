@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.budgeting.models import Cycle, Envelope
 from palabre.budgeting.services.paper import MAX_DECLARED_COUNT
+from palabre.core.validators import AsciiIntegerField, parse_ascii_int
 
 _SEPARATORS = re.compile(r"[\s,;.+-]+")
 
@@ -29,11 +30,12 @@ class NumberListField(forms.CharField):
     def to_python(self, value) -> list[int]:
         text = super().to_python(value)
         parts = [part for part in _SEPARATORS.split(text) if part]
-        if not all(part.isdigit() for part in parts):
+        numbers = [parse_ascii_int(part) for part in parts]
+        if None in numbers:
             raise ValidationError(
                 _("Tapez seulement des nombres séparés par des espaces, par exemple 3 7 12."), code="invalid"
             )
-        return [int(part) for part in parts]
+        return [number for number in numbers if number is not None]
 
 
 class PaperBatchOpenForm(forms.Form):
@@ -41,7 +43,7 @@ class PaperBatchOpenForm(forms.Form):
     polling_point = forms.CharField(
         label=_("Bureau de vote"), max_length=120, help_text=_("Par exemple : EPP Passagon, salle 2.")
     )
-    declared_count = forms.IntegerField(
+    declared_count = AsciiIntegerField(
         label=_("Nombre de bulletins du lot"),
         min_value=1,
         max_value=MAX_DECLARED_COUNT,
@@ -57,7 +59,7 @@ class PaperEntryForm(forms.Form):
     """One paper ballot. The phone is read by the service (palabre's Benin phone rules); left blank, the
     ballot is recorded as not valid."""
 
-    position = forms.IntegerField(label=_("Rang"), min_value=1)
+    position = AsciiIntegerField(label=_("Rang"), min_value=1)
     voter_phone = forms.CharField(
         label=_("Téléphone du votant"),
         required=False,

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palabre.budgeting.models import ProjectUpdate
+from palabre.core.validators import AsciiIntegerField
 
 
 class ProjectUpdateForm(forms.ModelForm):
     """One step of a project's realisation. Starts from the latest step so only what changed is typed."""
 
-    progress = forms.IntegerField(
+    progress = AsciiIntegerField(
         label=_("avancement (%)"),
         min_value=0,
         max_value=100,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.budgeting.models import Envelope, Proposal, ProposalStatus
 from palabre.budgeting.queries.proposals import merge_targets
+from palabre.core.validators import AsciiIntegerField
 
 
 class ReviewForm(forms.Form):
@@ -19,7 +20,7 @@ class ReviewForm(forms.Form):
         label=_("Motif (publié avec l'idée)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    estimated_cost = forms.IntegerField(
+    estimated_cost = AsciiIntegerField(
         label=_("Coût estimé par les services (FCFA)"), required=False, min_value=1
     )
     envelope = forms.ModelChoiceField(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.budgeting.models import BallotKind, Envelope, Proposal
 from palabre.budgeting.services.voting import RECEIPT_LENGTH, normalise_receipt
+from palabre.core.validators import AsciiIntegerField, parse_ascii_int
 from palabre.territory.models import Arrondissement
 
 
@@ -20,11 +21,11 @@ class ProjectNumbersField(forms.Field):
     def to_python(self, value) -> list[int]:
         numbers = []
         for item in value or []:
-            try:
-                numbers.append(int(item))
-            except (TypeError, ValueError) as error:
+            number = parse_ascii_int(item)
+            if number is None:
                 message = _("« %(value)s » n'est pas un numéro de projet.")
-                raise ValidationError(message, params={"value": item}) from error
+                raise ValidationError(message, params={"value": str(item)[:20]})
+            numbers.append(number)
         return numbers
 
 
@@ -50,7 +51,7 @@ class BallotForm(forms.Form):
         if self.cumulative:
             del self.fields["projects"]
             for proposal in proposals:
-                self.fields[f"points_{proposal.number}"] = forms.IntegerField(
+                self.fields[f"points_{proposal.number}"] = AsciiIntegerField(
                     label=proposal.title,
                     required=False,
                     min_value=0,
@@ -77,8 +78,9 @@ class BallotForm(forms.Form):
             return set()
         ticked = set()
         for item in self.data.getlist(self.add_prefix("projects")):
-            if str(item).isdigit():
-                ticked.add(int(item))
+            number = parse_ascii_int(item)
+            if number is not None:
+                ticked.add(number)
         return ticked
 
 

@@ -26,6 +26,7 @@ from palabre.accounts.queries import participant_traits
 from palabre.budgeting.models import Cycle, Envelope, Proposal, ProposalStatus
 from palabre.budgeting.phases import IDEAS, REVIEW, phase_of
 from palabre.budgeting.queries.cycles import money
+from palabre.channels.phones import SIMULATED_REFUSAL, phone_is_training
 from palabre.channels.ussd.sessions import caller_traits
 from palabre.core.choices import Channel
 from palabre.core.outbox import E164
@@ -66,6 +67,8 @@ def proposal_submit(
     the USSD/SMS caller or the number written on a paper form, see the module docstring. The idea goes to
     its arrondissement's envelope if the cycle has one, else to the commune-wide one (the review may change
     it). Raises ValidationError naming the faulty field."""
+    if phone_is_training(author_phone or None):  # the phone simulator, outside demo mode
+        raise ValidationError(SIMULATED_REFUSAL, code="simulated")
     values = _checked_idea(
         cycle=cycle,
         title=title,

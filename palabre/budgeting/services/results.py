@@ -9,7 +9,10 @@ ballots and explains its decisions by replaying the rule on the (small) election
 replay is checked against the engine: if they ever disagreed, the generic reason is shown, never a wrong one.
 
 Ballot secrecy in the published file: voters are numbered 1..n in the order of the ballots' random UUID
-keys, which says nothing about who voted or when; receipt hashes and days are never exported.
+keys, which says nothing about who voted or when; each ballot lists its projects in ascending number (the
+order the voter picked them in is never stored, and is put back in order here should a row not be);
+receipt hashes and days are never exported. Every ballot is mixed (services/voting.py `ballots_mix`)
+before the results are computed.
 """
 
 from collections import Counter
@@ -37,6 +40,7 @@ from palabre.budgeting.models import (
 from palabre.budgeting.phases import FOLLOW_UP, RESULTS, phase_of, voting_closes_on
 from palabre.budgeting.queries.cycles import money
 from palabre.budgeting.services.proposals import proposal_phones_erase
+from palabre.budgeting.services.voting import ballots_mix, canonical_ballot
 from palabre.budgeting.tally import Ballot as TallyBallot
 from palabre.budgeting.tally import Election, Project, tally, write_pabulib
 from palabre.core.audit import audit_record
@@ -82,14 +86,16 @@ def envelope_election(envelope: Envelope) -> Election:
     }
     cumulative = envelope.cycle.ballot_kind == BallotKind.CUMULATIVE
     rows = Ballot.objects.filter(envelope=envelope).order_by("id").values_list("proposal_numbers", "points")
-    ballots = [
-        TallyBallot(
-            str(voter),
-            tuple(str(number) for number in numbers),
-            tuple(Fraction(value) for value in points) if cumulative and points is not None else None,
+    ballots = []
+    for voter, (stored_numbers, stored_points) in enumerate(rows, start=1):
+        numbers, points = canonical_ballot(stored_numbers, stored_points if cumulative else None)
+        ballots.append(
+            TallyBallot(
+                str(voter),
+                tuple(str(number) for number in numbers),
+                tuple(Fraction(value) for value in points) if points is not None else None,
+            )
         )
-        for voter, (numbers, points) in enumerate(rows, start=1)
-    ]
     return Election(_meta(envelope, len(projects), len(ballots)), projects, ballots)
 
 
@@ -176,6 +182,8 @@ def results_compute(*, cycle: Cycle, by) -> list[Result]:
             )
         )
     envelopes = list(cycle.envelopes.select_related("arrondissement", "cycle__commune"))
+    for envelope in envelopes:  # the last ballots, fewer than a batch, are mixed before anything is read
+        ballots_mix(envelope=envelope, force=True)
     outcomes = [
         (envelope, envelope_outcome(envelope_election(envelope), cycle.tally_rule)) for envelope in envelopes
     ]

@@ -7,15 +7,21 @@ written once, secrecy and one ballot per phone and envelope guaranteed by the da
 A rejected ballot raises `BallotRejected`, whose `message` says in the voter's language what to change.
 
 Secrecy: nothing written here links a ballot to its voter. The receipt code is known to the voter only
-(its sha256 is stored with the ballot); the SMS that carries it is keyed by the voter and envelope, never
-by the code, so the outbox cannot be joined to the ballots through its idempotency key.
+(its keyed hash is stored with the ballot); the SMS that carries it is keyed by the voter and envelope,
+never by the code, so the outbox cannot be joined to the ballots through its idempotency key. A ballot is
+stored in canonical order (ascending project numbers, points kept with their project), never in the order
+the voter picked, and ballots are rewritten in shuffled batches (`ballots_mix`) so that their row order in
+the database files says nothing of who voted when.
 """
 
 import datetime
+import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, gettext_noop, pgettext
 
@@ -24,6 +30,7 @@ from palabre.budgeting.models import Ballot, BallotKind, Cycle, Envelope, Propos
 from palabre.budgeting.phases import RESULTS, VOTING, phase_of
 from palabre.budgeting.queries.cycles import money
 from palabre.budgeting.services.voters import Voter, age_eligibility, may_vote_in
+from palabre.channels.phones import phone_is_training
 from palabre.core.services import guarded_lookup, participation_record, sms_queue
 from palabre.territory.models import Module
 
@@ -35,6 +42,8 @@ RECEIPT_LENGTH = 8
 RECEIPT_ATTEMPTS = 3
 # Receipt guessing is limited by core's guarded_lookup, in this scope of its shared table.
 RECEIPT_SCOPE = "budgeting.receipt"
+
+logger = logging.getLogger(__name__)
 
 
 class BallotRejected(Exception):
@@ -69,6 +78,7 @@ class BallotRejected(Exception):
         "already_voted": gettext_noop(
             "Ce numéro a déjà voté dans cette enveloppe : un seul bulletin par personne."
         ),
+        "simulated": gettext_noop("Numéro d'essai du simulateur : rien n'est enregistré hors démonstration."),
     }
 
     def __init__(self, code: str, **params):
@@ -142,6 +152,8 @@ def voter_check(*, envelope: Envelope, voter: Voter, allow_after_close: bool = F
     not look whether they already voted: the database decides that when the ballot is stored).
     `allow_after_close` (paper ballots only: piles are typed after the polls close) also accepts the
     results phase until the results are published."""
+    if phone_is_training(voter.phone):  # the phone simulator, outside demo mode: no ballot counts
+        raise BallotRejected("simulated")
     cycle = envelope.cycle
     if not cycle.is_published or Module.BUDGETING not in cycle.commune.modules:
         raise BallotRejected("not_voting")
@@ -218,19 +230,103 @@ def _store(
             age_band=voter.age_band,
             arrondissement_id=voter.arrondissement_id,
         )
+        cumulative = points is not None and envelope.cycle.ballot_kind == BallotKind.CUMULATIVE
+        stored_numbers, stored_points = canonical_ballot(numbers, points if cumulative else None)
         Ballot.objects.create(
             envelope=envelope,
-            proposal_numbers=list(numbers),
-            points=(
-                list(points)
-                if points is not None and envelope.cycle.ballot_kind == BallotKind.CUMULATIVE
-                else None
-            ),
+            proposal_numbers=stored_numbers,
+            points=stored_points,
             receipt_hash=receipt_hash(code),
         )
         _record_participation(envelope, voter)
         if send_receipt_sms:
             _send_receipt(envelope, voter, code)
+        _mix_when_due(envelope)
+
+
+def canonical_ballot(numbers: list[int], points: list[int] | None) -> tuple[list[int], list[int] | None]:
+    """The ballot in ascending project number, each project's points kept with it: the order a voter
+    picked projects in is never stored (a vote buyer could hand each voter an order, then look for it)."""
+    if points is None:
+        return sorted(numbers), None
+    pairs = sorted(zip(numbers, points, strict=True))
+    return [number for number, _ in pairs], [value for _, value in pairs]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mixing: the ballots' row order says nothing of who voted when
+#
+# A ballot is written with its voter record, in the voter's transaction (so it is counted at once), at the
+# end of the table: SQLite's rowid and PostgreSQL's heap order follow the voter records' ids. Once
+# BALLOT_MIX_BATCH ballots of an envelope wait unmixed, the transaction of the ballot that fills the batch
+# rewrites them, with as many ballots drawn at random among those already mixed, in a shuffled order
+# (deleted then inserted again: same ids, same contents). Results are computed only after the last ballots
+# are mixed (`ballots_mix(force=True)`). The rewrite is one transaction, under a lock per envelope on
+# PostgreSQL, so a ballot is never lost nor duplicated (the counts are checked before commit).
+
+# PostgreSQL advisory lock namespace (the two-key form: namespace, envelope id) of ballots_mix.
+_MIX_LOCK_NAMESPACE = 0x5041_4231  # "PAB1"
+_random = secrets.SystemRandom()
+
+
+def _mix_when_due(envelope: Envelope) -> None:
+    """In the voter's transaction. A mixing that fails is rolled back to its savepoint and logged: the
+    ballot is counted all the same, and the next ballot (or the results) mixes the batch."""
+    batch = settings.BALLOT_MIX_BATCH
+    if batch > 0 and Ballot.objects.filter(envelope=envelope, mixed=False).count() >= batch:
+        try:
+            ballots_mix(envelope=envelope)
+        except (DatabaseError, RuntimeError):
+            logger.exception("ballots of envelope %s not mixed; retried with the next ballot", envelope.pk)
+
+
+def ballots_mix(*, envelope: Envelope, force: bool = False) -> int:
+    """Rewrite the envelope's unmixed ballots, with a random sample of mixed ones, in a shuffled order,
+    when at least BALLOT_MIX_BATCH of them wait (any number with `force`). Returns how many were
+    rewritten (0: nothing to do). Contents and ids never change; only the rows' physical order does."""
+    with transaction.atomic():
+        if not _lock_mixing(envelope, wait=force):
+            return 0  # another voter's transaction is mixing this envelope: the next ballot will see
+        # Read after the lock: a mixing that committed meanwhile is seen (read committed), never redone.
+        pending = list(Ballot.objects.filter(envelope=envelope, mixed=False))
+        if not pending or (not force and len(pending) < settings.BALLOT_MIX_BATCH):
+            return 0
+        rows = pending + _mixed_sample(envelope, max(settings.BALLOT_MIX_BATCH, 1))
+        for ballot in rows:
+            ballot.mixed = True
+        _random.shuffle(rows)
+        if connection.vendor == "sqlite":  # deleted rows are overwritten in the file, not left in free pages
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA secure_delete=ON")
+        deleted, _by_model = Ballot.objects.filter(pk__in=[ballot.pk for ballot in rows]).delete()
+        if deleted != len(rows):
+            raise RuntimeError("ballots changed while they were being mixed")  # rolls the mixing back
+        Ballot.objects.bulk_create(rows)
+        return len(rows)
+
+
+def _lock_mixing(envelope: Envelope, *, wait: bool) -> bool:
+    """On PostgreSQL, one mixing of an envelope at a time (held until commit). A voter's transaction does
+    not wait for it (`wait=False`: False when taken), so two ballots in two envelopes never deadlock; SQLite
+    writes one transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return True
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [_MIX_LOCK_NAMESPACE, envelope.pk])
+        (taken,) = cursor.fetchone()
+    return wait or bool(taken)
+
+
+def _mixed_sample(envelope: Envelope, size: int) -> list[Ballot]:
+    """About `size` mixed ballots of the envelope, taken at random: the ids are random UUIDs, so the run of
+    ids that follows a random UUID (wrapping around) is a random sample, read through the index."""
+    pivot = uuid.UUID(int=_random.getrandbits(128))
+    mixed = Ballot.objects.filter(envelope=envelope, mixed=True).order_by("id")
+    sample = list(mixed.filter(id__gte=pivot)[:size])
+    if len(sample) < size:
+        sample += list(mixed.filter(id__lt=pivot)[: size - len(sample)])
+    return sample
 
 
 def _check_single_arrondissement(envelope: Envelope, voter: Voter) -> None:

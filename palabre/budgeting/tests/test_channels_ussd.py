@@ -28,17 +28,13 @@ from palabre.channels.ussd.service import labels
 from palabre.channels.ussd.sessions import UssdContext, caller_profile_set
 from palabre.channels.ussd.tests.caller import Caller, Drawn, crawl
 from palabre.core.choices import Channel
+from palabre.core.keyed import phone_key
 from palabre.core.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 VOTE = "Voter (budget participatif)"
 IDEA = "Proposer une idée"
-
-
-@pytest.fixture(autouse=True)
-def _no_token(settings):
-    settings.AT_TOKEN = ""
 
 
 def option(screen: str, label: str) -> str:
@@ -193,7 +189,7 @@ def test_knapsack_shows_the_running_total_and_refuses_going_over(caller, cycle):
         "Votre vote (Toute la commune) : Projet commune 3, Projet commune 2. Total 7M / 10M."
     )
     caller.send("1")
-    assert Ballot.objects.get().proposal_numbers == [3, 2]
+    assert Ballot.objects.get().proposal_numbers == [2, 3]  # stored in canonical order
 
 
 def test_cumulative_points_are_asked_per_project(caller, cycle):
@@ -213,7 +209,7 @@ def test_cumulative_points_are_asked_per_project(caller, cycle):
     )
     caller.send("1")
     ballot = Ballot.objects.get()
-    assert (ballot.proposal_numbers, ballot.points) == ([2, 1], [4, 3])
+    assert (ballot.proposal_numbers, ballot.points) == ([1, 2], [3, 4])  # canonical, points aligned
 
 
 def test_the_residence_is_asked_once_and_kept(
@@ -226,7 +222,7 @@ def test_the_residence_is_asked_once_and_kept(
         "3. Je préfère ne pas dire\n0. Retour"
     )
     assert caller.send("1").startswith("Voter dans quelle enveloppe ?\n1. Toute la commune 10M\n2. Passagon")
-    assert CallerProfile.objects.get(phone=VOTER_PHONE).arrondissement == passagon
+    assert CallerProfile.objects.get(phone_key=phone_key(VOTER_PHONE)).arrondissement == passagon
     again = new_caller(client, bohicon, phone="+2290196000001")
     again.send(option(again.dial(), VOTE))
     assert again.send("3").startswith("Choisis : 0/3\n1. Projet commune 1")
@@ -346,9 +342,9 @@ def test_a_dropped_session_resumes_with_the_choices_kept(caller, client, bohicon
 def test_a_retried_confirmation_counts_one_ballot_and_sends_one_receipt(caller):
     open_commune_ballot(caller)
     caller.send("1", "5")
-    done = caller.send("1")
-    assert caller.retry() == done
-    assert caller.retry() == done
+    assert caller.send("1").startswith("Vote enregistré. Reçu :")
+    # The receipt screen is not stored (it would pair a number with a ballot): a retry is told it was seen.
+    assert caller.retry() == caller.retry() == "Votre demande a déjà été reçue. Merci."
     assert Ballot.objects.count() == 1
     assert OutboundMessage.objects.filter(kind="budgeting.receipt").count() == 1
 

@@ -56,7 +56,7 @@ def test_cumulative_round_trip_keeps_the_points(voted, commune_envelope, passago
     assert _ballots(parsed) == {
         (("1", "3"), (7, 3)): 1,
         (("4",), (10,)): 1,
-        (("2", "1"), (5, 5)): 1,
+        (("1", "2"), (5, 5)): 1,
     }
     assert [int(project) for project in tally(parsed, "greedy").selected] == (
         commune_envelope.result.selected_numbers

@@ -293,7 +293,7 @@ def test_matching_rounds_are_counted(batch, clerk, second_clerk, django_capture_
     assert result.is_reconciled and (result.counted, result.already_voted, result.invalid) == (3, 0, 0)
     batch.refresh_from_db()
     assert batch.status == PaperBatchStatus.RECONCILED and batch.reconciled_at is not None
-    assert sorted(ballot.proposal_numbers for ballot in Ballot.objects.all()) == [[1, 3], [2], [4, 1]]
+    assert sorted(ballot.proposal_numbers for ballot in Ballot.objects.all()) == [[1, 3], [1, 4], [2]]
     assert set(VoterRecord.objects.values_list("channel", flat=True)) == {Channel.PAPER}
     assert set(PaperEntry.objects.values_list("outcome", flat=True)) == {PaperEntryOutcome.COUNTED}
     assert OutboundMessage.objects.filter(kind="budgeting.receipt").count() == 3
@@ -334,7 +334,7 @@ def test_mismatches_are_flagged_then_corrected_then_counted(batch, clerk, second
     assert paper_batch_compare(batch) == []
     result = paper_batch_reconcile(batch=batch, by=second_clerk)
     assert result.counted == 3
-    assert sorted(ballot.proposal_numbers for ballot in Ballot.objects.all()) == [[1, 3], [2, 4], [4, 1]]
+    assert sorted(ballot.proposal_numbers for ballot in Ballot.objects.all()) == [[1, 3], [1, 4], [2, 4]]
 
 
 def test_entry_missing_from_the_first_round_is_flagged(batch, clerk, second_clerk):

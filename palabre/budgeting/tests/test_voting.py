@@ -51,10 +51,10 @@ def set_cycle(cycle, **fields):
 # --- The ballot's rules ---------------------------------------------------------------------------------
 
 
-def test_approval_ballot_is_counted_in_the_voters_order(commune_envelope, voter):
+def test_approval_ballot_is_counted_in_canonical_order(commune_envelope, voter):
     receipt = ballot_cast(envelope=commune_envelope, voter=voter, numbers=[3, 1])
     ballot = Ballot.objects.get()
-    assert ballot.proposal_numbers == [3, 1]
+    assert ballot.proposal_numbers == [1, 3]
     assert ballot.points is None
     assert [proposal.number for proposal in receipt.proposals] == [3, 1]
     assert ballot.receipt_hash == receipt_hash(receipt.code)
@@ -117,7 +117,7 @@ def cumulative(cycle):
 def test_cumulative_points_are_stored_with_the_numbers(cumulative, commune_envelope, voter):
     ballot_cast(envelope=commune_envelope, voter=voter, numbers=[4, 1], points=[7, 3])
     ballot = Ballot.objects.get()
-    assert (ballot.proposal_numbers, ballot.points) == ([4, 1], [7, 3])
+    assert (ballot.proposal_numbers, ballot.points) == ([1, 4], [3, 7])
 
 
 @pytest.mark.parametrize(
@@ -359,7 +359,7 @@ def test_no_sms_unless_asked_nor_for_a_refused_ballot(commune_envelope, voter):
 
 def test_ballot_has_no_link_to_its_voter():
     fields = {field.name: field for field in Ballot._meta.get_fields()}
-    assert set(fields) == {"id", "envelope", "proposal_numbers", "points", "cast_on", "receipt_hash"}
+    assert set(fields) == {"id", "envelope", "proposal_numbers", "points", "cast_on", "receipt_hash", "mixed"}
     relations = [field.related_model for field in fields.values() if field.is_relation]
     assert relations == [Envelope]
     assert isinstance(fields["cast_on"], models.DateField)

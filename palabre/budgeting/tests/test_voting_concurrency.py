@@ -14,7 +14,7 @@ from django.db import connection
 
 from palabre.budgeting.models import Ballot, Envelope, VoterRecord
 from palabre.budgeting.services.voters import Voter
-from palabre.budgeting.services.voting import BallotRejected, ballot_cast
+from palabre.budgeting.services.voting import BallotRejected, ballot_cast, ballots_mix
 from palabre.budgeting.tests.factories import EnvelopeFactory, ProposalFactory
 from palabre.core.choices import Channel
 
@@ -95,3 +95,21 @@ def test_simultaneous_ballots_in_two_arrondissements_count_once(cycle, passagon_
     assert outcomes["counted"] == 1
     assert outcomes["already_voted"] + outcomes["other_arrondissement"] == 19
     assert VoterRecord.objects.count() == Ballot.objects.count() == 1
+
+
+def test_simultaneous_ballots_with_mixing_keep_one_ballot_per_voter(settings, commune_envelope):
+    """Small batches: many voters' transactions fill a batch at once and mix it while others write."""
+    settings.BALLOT_MIX_BATCH = 4
+    attempts = [
+        (commune_envelope, Voter(phone=phone, channel=Channel.USSD), [1 + index % 4])
+        for index, phone in enumerate(phones(SUBMISSIONS))
+    ]
+    assert race(attempts) == {"counted": SUBMISSIONS}
+    assert Ballot.objects.count() == VoterRecord.objects.count() == SUBMISSIONS
+    assert len(set(Ballot.objects.values_list("receipt_hash", flat=True))) == SUBMISSIONS
+    assert Ballot.objects.filter(mixed=True).exists()  # batches were mixed while voters kept writing
+    ballots_mix(envelope=commune_envelope, force=True)
+    assert Ballot.objects.filter(mixed=True).count() == SUBMISSIONS
+    assert Counter(
+        tuple(numbers) for numbers in Ballot.objects.values_list("proposal_numbers", flat=True)
+    ) == {(number,): SUBMISSIONS // 4 + (1 if number <= SUBMISSIONS % 4 else 0) for number in range(1, 5)}

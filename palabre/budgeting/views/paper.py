@@ -32,6 +32,7 @@ from palabre.budgeting.services.paper import (
 )
 from palabre.core.http import posted
 from palabre.core.pages import add_service_error
+from palabre.core.validators import parse_ascii_int
 
 
 def batch_list(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
@@ -169,9 +170,9 @@ def _batch_page(request, batch: PaperBatch, form, *, reconcile_form=None, status
     round = round_for(batch, request.user)
     entries = round_entries(batch, round or 1) if round or batch.status == PaperBatchStatus.RECONCILED else []
     if form is None and round:
-        position = request.GET.get("rang", "")
+        position = parse_ascii_int(request.GET.get("rang", ""))
         form = _entry_form(
-            batch, position=int(position) if position.isdigit() else next_position(batch, entries)
+            batch, position=position if position is not None else next_position(batch, entries)
         )
     context = {
         **_base_context(batch),

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from palabre.budgeting.forms.results import ProjectUpdateForm
@@ -54,6 +55,7 @@ def results(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpRespo
     return render(request, "budgeting/result_list.html", context)
 
 
+@never_cache
 def results_csv(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     cycle = _published(access_cycle_public(request, commune_slug, cycle_pk))
     buffer = io.StringIO()
@@ -72,6 +74,7 @@ def results_csv(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpR
     return response
 
 
+@never_cache
 def results_pabulib(request: HttpRequest, commune_slug: str, cycle_pk: int, envelope_pk: int) -> HttpResponse:
     cycle = _published(access_cycle_public(request, commune_slug, cycle_pk))
     envelope = get_object_or_404(

@@ -34,6 +34,7 @@ from palabre.budgeting.services.voting import (
 from palabre.core.choices import Channel
 from palabre.core.http import client_ip
 from palabre.core.services import GuessesLimited
+from palabre.core.validators import parse_ascii_int
 
 RECEIPT_COOKIE = "budgeting_receipts_%s"
 RECEIPT_COOKIE_SALT = "palabre.budgeting.receipts"
@@ -176,10 +177,10 @@ def _place_data(request: HttpRequest):
 
 def _posted_envelope(request: HttpRequest, cycle: Cycle) -> Envelope:
     """The envelope a ballot or a running total is posted for: one of the cycle's, else 404."""
-    value = request.POST.get("envelope", "")
-    if not value.isdigit():
+    pk = parse_ascii_int(request.POST.get("envelope", ""))
+    if pk is None:
         raise Http404
-    return get_object_or_404(cycle.envelopes.select_related("arrondissement"), pk=int(value))
+    return get_object_or_404(cycle.envelopes.select_related("arrondissement"), pk=pk)
 
 
 @require_POST

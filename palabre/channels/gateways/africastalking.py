@@ -1,9 +1,12 @@
 """Africa's Talking: USSD, incoming SMS, delivery reports, voice callbacks and outbound SMS.
 
-Africa's Talking signs nothing: its routes require `?token=` equal to the setting PALABRE_AT_TOKEN (no token
-is asked when the setting is empty, as in the demo). Replies: USSD `text/plain` starting `CON ` (the session
-continues) or `END `; voice an XML `<Response>` of Say / Play / GetDigits / Record; an SMS reply is a new
-outbound SMS (through the outbox), the HTTP answer is empty.
+Africa's Talking signs nothing: its routes require `?token=` equal to the setting PALABRE_AT_TOKEN. An
+empty token opens them only in demo mode (PALABRE_DEMO); otherwise every request is refused, and the system
+check `channels.E001` stops the server from starting (`palabre/channels/checks.py`).
+
+Replies: USSD `text/plain` starting `CON ` (the session continues) or `END `; voice an XML `<Response>` of
+Say / Play / GetDigits / Record; an SMS reply is a new outbound SMS (through the outbox), the HTTP answer is
+empty.
 """
 
 import hmac
@@ -66,8 +69,8 @@ class AfricasTalkingGateway:
     # Inbound ----------------------------------------------------------------------------------------------
     def verify(self, request: HttpRequest) -> bool:
         expected = settings.AT_TOKEN
-        if not expected:
-            return True
+        if not expected:  # no secret to compare with: open in the demo only, closed everywhere else
+            return bool(settings.DEMO_MODE)
         return hmac.compare_digest(request.GET.get("token", "").encode(), expected.encode())
 
     def parse_inbound(self, request: HttpRequest, kind: str) -> list[Inbound]:
@@ -99,7 +102,7 @@ class AfricasTalkingGateway:
 
     def queue_reply(self, *, message, inbound: Inbound, reply: Reply, attempt: str = "") -> None:
         if inbound.kind == InboundKind.SMS:
-            queue_sms_reply(message=message, reply=reply, attempt=attempt)
+            queue_sms_reply(message=message, inbound=inbound, reply=reply, attempt=attempt)
 
 
 def parse_ussd(data) -> Inbound:

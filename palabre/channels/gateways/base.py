@@ -45,7 +45,9 @@ class Inbound:
     `kind`: an `InboundKind` value; `external_id`: the provider's id of THIS request (retries repeat it);
     `phone`: E.164; `text`: the message, the USSD answers (`1*2*hello`) or the keypad digits;
     `session_id`: USSD session / call id; `payload`: the few fields kept with the stored message;
-    `media_id`: a WhatsApp media id or a recording URL; `delivery`: set for delivery reports.
+    `media_id`: a WhatsApp media id or a recording URL; `delivery`: set for delivery reports;
+    `commune_id`: the commune the request is bound to by the gateway account that authenticated it (a
+    commune's own Twilio number), which then wins over the phone's remembered commune; None: not bound.
     """
 
     kind: str
@@ -56,6 +58,19 @@ class Inbound:
     payload: dict[str, Any] = field(default_factory=dict)
     media_id: str = ""
     delivery: DeliveryUpdate | None = None
+    commune_id: int | None = None
+
+    def __post_init__(self) -> None:
+        """NUL bytes are dropped from what every gateway read: PostgreSQL text columns refuse them (the
+        request would fail after it was stored, and a complaint typed with one would be lost)."""
+        for name in ("external_id", "phone", "text", "session_id", "media_id"):
+            object.__setattr__(self, name, without_nul(getattr(self, name)))
+        object.__setattr__(self, "payload", {key: without_nul(value) for key, value in self.payload.items()})
+
+
+def without_nul(value: Any) -> Any:
+    """`value` without NUL bytes when it is a string, else `value` as is."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 class Gateway(Protocol):
@@ -94,7 +109,7 @@ class InboundGateway(Gateway, Protocol):
         ...
 
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # ASCII digits: \d also matches other scripts' digits
 
 
 def e164(raw: str) -> str:
@@ -120,15 +135,17 @@ def required(data, *names: str) -> list[str]:
     return values
 
 
-def queue_sms_reply(*, message, reply: Reply, attempt: str = "") -> None:
+def queue_sms_reply(
+    *, message, inbound: Inbound, reply: Reply, attempt: str = "", kind: str = "reply"
+) -> None:
     """A reply that the provider cannot carry in its HTTP answer goes through the outbox, once."""
     from palabre.core.services import sms_queue
 
-    if reply.text and message.phone:
+    if reply.text and inbound.phone:
         sms_queue(
-            to=message.phone,
+            to=inbound.phone,
             body=reply.text,
-            kind="reply",
+            kind=kind,
             commune_id=message.commune_id,
             idempotency_key=f"inbound:{message.pk}" + (f":{attempt}" if attempt else ""),
         )

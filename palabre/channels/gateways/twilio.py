@@ -2,8 +2,12 @@
 callbacks, `X-Twilio-Signature` validation and outbound SMS through the REST API.
 
 The signature is base64(HMAC-SHA1(auth token, full URL + every POST parameter name and value, sorted by
-name)); a request signed with the auth token of any active Twilio credential is genuine. Replies are TwiML:
-`<Response><Message>...</Message></Response>`.
+name)). A request is genuine only if it is signed with the auth token of the credential that owns OUR number
+in it: the number the SMS was sent `To` (a status callback: the number it was sent `From`, or the messaging
+service), compared in E.164 with the credential's `sender`. So one commune's token authenticates only
+messages to that commune's number, and a platform-wide credential (no commune) only messages to its own
+number. The commune of that credential is then the commune the message is processed in
+(`Inbound.commune_id`). Replies are TwiML: `<Response><Message>...</Message></Response>`.
 """
 
 import base64
@@ -13,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 from django.http import HttpRequest
 
-from palabre.channels.credentials import active_credentials, credential_for
+from palabre.channels.credentials import ResolvedCredential, active_credentials, credential_for
 from palabre.channels.gateways.base import (
     DeliveryUpdate,
     GatewayError,
@@ -69,21 +73,15 @@ class TwilioGateway:
         return SendResult(message_id=answer["sid"])
 
     def verify(self, request: HttpRequest) -> bool:
-        signature = request.META.get(SIGNATURE_HEADER, "")
-        if not signature:
-            return False
-        url = request.build_absolute_uri()
-        params = {name: request.POST.getlist(name) for name in request.POST}
-        return any(
-            hmac.compare_digest(twilio_signature(credential.secret, url, params), signature)
-            for credential in active_credentials(self.name)
-            if credential.secret
-        )
+        """Signed with the auth token of the credential owning our number in the request (see above)."""
+        return verified_credential(request) is not None
 
     def parse_inbound(self, request: HttpRequest, kind: str) -> list[Inbound]:
         data = request.POST
+        credential = verified_credential(request)
+        commune_id = credential.commune_id if credential is not None else None
         if kind == InboundKind.SMS:
-            return [_parse_sms(data)]
+            return [_parse_sms(data, commune_id=commune_id)]
         if kind == InboundKind.DELIVERY:
             return [_parse_status(data)]
         raise InboundRejected(f"unknown kind {kind}")
@@ -104,7 +102,54 @@ class TwilioGateway:
         """TwiML carries the reply in the HTTP answer: nothing to send separately."""
 
 
-def _parse_sms(data) -> Inbound:
+_VERIFIED = "_palabre_twilio_credential"  # request attribute: the credential verify() found (or None)
+
+
+def verified_credential(request: HttpRequest) -> ResolvedCredential | None:
+    """The active credential that owns our number in this request and whose auth token signed it, or
+    None (unsigned, forged, signed with another commune's token, or to a number no credential owns).
+    Looked up once per request."""
+    if not hasattr(request, _VERIFIED):
+        setattr(request, _VERIFIED, _verify(request))
+    return getattr(request, _VERIFIED)
+
+
+def _verify(request: HttpRequest) -> ResolvedCredential | None:
+    signature = request.META.get(SIGNATURE_HEADER, "")
+    if not signature:
+        return None
+    url = request.build_absolute_uri()
+    params = {name: request.POST.getlist(name) for name in request.POST}
+    ours = _our_numbers(request)
+    for credential in active_credentials(TwilioGateway.name):
+        if not credential.secret or _number(credential.sender) not in ours:
+            continue
+        if hmac.compare_digest(twilio_signature(credential.secret, url, params), signature):
+            return credential
+    return None
+
+
+def _our_numbers(request: HttpRequest) -> set[str]:
+    """Our side of the request: the number an SMS was sent to (for a status callback, which carries
+    `MessageStatus`, the number it was sent from), and the messaging service if any."""
+    data = request.POST
+    number = data.get("From", "") if data.get("MessageStatus") else data.get("To", "")
+    service = data.get("MessagingServiceSid", "")
+    return {_number(number), service if service.startswith(MESSAGING_SERVICE_PREFIX) else ""} - {""}
+
+
+def _number(value: str) -> str:
+    """A sender in E.164 (`+229 21 00 00 01` -> `+22921000001`); a messaging service id as is; "" if
+    neither."""
+    if value.startswith(MESSAGING_SERVICE_PREFIX):
+        return value
+    try:
+        return e164(value)
+    except InboundRejected:
+        return ""
+
+
+def _parse_sms(data, commune_id: int | None = None) -> Inbound:
     message_sid, sender = required(data, "MessageSid", "From")
     body = data.get("Body", "")
     return Inbound(
@@ -113,6 +158,7 @@ def _parse_sms(data) -> Inbound:
         phone=e164(sender),
         text=body,
         payload={"text": body, "to": data.get("To", ""), "num_media": data.get("NumMedia", "0")},
+        commune_id=commune_id,
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from palabre.channels.models import PhoneProfile
 from palabre.channels.sms_models import SmsSubscription
+from palabre.core.keyed import phone_key
 from palabre.territory.models import Arrondissement, Commune
 
 
@@ -28,11 +29,9 @@ def opted_out_among(phones: list[str]) -> set[str]:
     """The numbers among `phones` that said STOP and did not say START since."""
     if not phones:
         return set()
-    return set(
-        PhoneProfile.objects.filter(phone__in=phones, opted_out_at__isnull=False).values_list(
-            "phone", flat=True
-        )
-    )
+    phone_of_key = {phone_key(phone): phone for phone in phones}
+    opted_out = PhoneProfile.objects.filter(phone_key__in=phone_of_key, opted_out_at__isnull=False)
+    return {phone_of_key[key] for key in opted_out.values_list("phone_key", flat=True)}
 
 
 def subscription_save(

@@ -41,3 +41,26 @@ def test_an_empty_secret_field_keeps_the_stored_secret(admin_client):
 
 def test_inbound_messages_are_read_only_in_the_admin(admin_client):
     assert admin_client.get("/admin/channels/inboundmessage/add/", secure=True).status_code == 403
+
+
+def test_the_inbound_log_admin_has_nothing_personal_to_show_or_search(admin_client):
+    from palabre.channels.models import InboundMessage
+    from palabre.core.keyed import phone_key
+
+    message = InboundMessage.objects.create(gateway="africastalking", kind="ussd", dedupe_key="d" * 64,
+                                            phone_key=phone_key("+2290197123456"))  # fmt: skip
+    listing = admin_client.get("/admin/channels/inboundmessage/", secure=True).content.decode()
+    assert 'name="q"' not in listing  # no search box: nothing to search
+    detail = admin_client.get(f"/admin/channels/inboundmessage/{message.pk}/change/", secure=True)
+    assert detail.status_code == 200
+    assert message.phone_key not in detail.content.decode() and "d" * 64 not in detail.content.decode()
+
+
+def test_a_phone_profile_is_found_by_typing_the_number_never_stored(admin_client):
+    from palabre.channels.phones import phone_set_language
+
+    phone_set_language(phone="+2290197123456", language="fon")
+    phone_set_language(phone="+2290197000000", language="fr")
+    found = admin_client.get("/admin/channels/phoneprofile/", {"q": "+2290197123456"}, secure=True)
+    assert [profile.language for profile in found.context["cl"].result_list] == ["fon"]
+    assert found.content.decode().count("+2290197123456") == 1  # only in the search box, as typed

@@ -6,6 +6,7 @@ from palabre.accounts.tests.factories import MembershipFactory, TOTPDeviceFactor
 from palabre.channels.models import GatewayCredential, InboundMessage, PhoneProfile
 from palabre.channels.phones import phone_block
 from palabre.channels.tests.conftest import PHONE
+from palabre.core.keyed import phone_key
 from palabre.core.models import AuditEvent
 from palabre.territory.tests.factories import CommuneFactory
 
@@ -33,19 +34,19 @@ def staff(client, commune, role=Role.COMMUNE_ADMIN):
 
 def inbound(commune, phone=PHONE, external_id="sms-1"):
     return InboundMessage.objects.create(
-        gateway="africastalking", kind="sms", external_id=external_id, phone=phone, commune=commune,
-        payload={"text": "PLAINTE violences"}, status=InboundMessage.Status.PROCESSED,
+        gateway="africastalking", kind="sms", dedupe_key=external_id, phone_key=phone_key(phone),
+        commune=commune, status=InboundMessage.Status.PROCESSED,
     )  # fmt: skip
 
 
-def test_the_page_lists_recent_requests_masked_without_their_text(client, bohicon):
+def test_the_page_lists_recent_requests_by_pseudonym(client, bohicon):
     staff(client, bohicon)
     inbound(bohicon)
     response = client.get("/bohicon/gestion/canaux/", secure=True)
     content = response.content.decode()
     assert response.status_code == 200
-    assert "+22901••••3456" in content
-    assert PHONE not in content and "violences" not in content
+    assert phone_key(PHONE)[:8] in content
+    assert PHONE[-4:] not in content
 
 
 def test_the_page_never_shows_a_full_secret(client, bohicon):
@@ -64,7 +65,7 @@ def test_other_communes_requests_and_credentials_are_not_listed(client, bohicon,
     inbound(toffo, phone="+2290196000099")
     GatewayCredential.objects.create(gateway="twilio", commune=toffo, username="AC-toffo", secret=SECRET)
     content = client.get("/bohicon/gestion/canaux/", secure=True).content.decode()
-    assert "0099" not in content and "AC-toffo" not in content
+    assert phone_key("+2290196000099")[:8] not in content and "AC-toffo" not in content
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(client, bohicon, django_assert_max_num_queries):
@@ -82,9 +83,9 @@ def test_blocking_from_a_request_then_unblocking(client, bohicon):
         f"/bohicon/gestion/canaux/demandes/{message.pk}/bloquer/", {"reason": "injures"}, secure=True
     )
     assert response.status_code == 302
-    profile = PhoneProfile.objects.get(phone=PHONE)
+    profile = PhoneProfile.objects.get(phone_key=phone_key(PHONE))
     assert (profile.is_blocked, profile.blocked_by, profile.blocked_in) == (True, admin, bohicon)
-    assert "+22901••••3456" in client.get("/bohicon/gestion/canaux/", secure=True).content.decode()
+    assert profile.pseudonym in client.get("/bohicon/gestion/canaux/", secure=True).content.decode()
     client.post(f"/bohicon/gestion/canaux/numeros/{profile.pk}/debloquer/", secure=True)
     profile.refresh_from_db()
     assert not profile.is_blocked
@@ -144,4 +145,4 @@ def test_blocking_only_by_post(client, bohicon):
 def staff_user_blocking(commune):
     from palabre.accounts.tests.factories import UserFactory
 
-    return phone_block(phone="+2290196000055", reason="spam", commune=commune, by=UserFactory())
+    return phone_block(key=phone_key("+2290196000055"), reason="spam", commune=commune, by=UserFactory())

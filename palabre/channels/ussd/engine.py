@@ -28,6 +28,8 @@ LABEL_MAX = 40
 # (a notice takes the title's place when both do not fit).
 NOTICE_RESERVE = 16
 ELLIPSIS = "…"
+# No menu has more options than a 3-digit number can choose.
+CHOICE_DIGITS = 3
 
 
 # Outcomes -----------------------------------------------------------------------------------------------
@@ -131,6 +133,15 @@ def build(key: str, context: Any, data: Mapping[str, Any]) -> Screen:
     if function is None:
         raise UnknownScreen(key)
     return function(context, **data)
+
+
+def _choice_number(text: str) -> int | None:
+    """The option number typed, in ASCII digits only (`str.isdigit()` also takes `²`, Arabic-Indic or
+    fullwidth digits, which `int()` then refuses or reads as another number); None for anything else. Kept
+    here, not in palabre.core.validators, so that the engine imports nothing from Django."""
+    if not (text.isascii() and text.isdigit()) or len(text) > CHOICE_DIGITS:
+        return None
+    return int(text)
 
 
 # State --------------------------------------------------------------------------------------------------
@@ -291,8 +302,9 @@ class Engine:
             return Invalid(self.labels.invalid_choice)
         if text == BACK:
             return _Page(frame.page - 1) if frame.page > 0 else Back()
-        if text.isdigit() and 1 <= int(text) <= len(menu.options):
-            then = menu.options[int(text) - 1].then
+        number = _choice_number(text)
+        if number is not None and 1 <= number <= len(menu.options):
+            then = menu.options[number - 1].then
             return then() if callable(then) else then
         return Invalid(self.labels.invalid_choice)
 

@@ -53,7 +53,7 @@ def registered_menu(context: UssdContext, key: str):
 # Commune ------------------------------------------------------------------------------------------------
 def _choose_commune(context: UssdContext, commune: Commune):
     def choose() -> Outcome:
-        sessions.session_choose_commune(session=context.session, commune=commune)
+        sessions.session_choose_commune(session=context.session, phone=context.phone, commune=commune)
         return Home()
 
     return choose
@@ -98,7 +98,7 @@ def commune_results(context: UssdContext, query: str) -> Menu:
 def language_menu(context: UssdContext) -> Menu:
     def choose(language: str):
         def chosen() -> Outcome:
-            sessions.session_choose_language(session=context.session, language=language)
+            sessions.session_choose_language(session=context.session, phone=context.phone, language=language)
             return Home()
 
         return chosen

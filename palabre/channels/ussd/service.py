@@ -24,7 +24,15 @@ from palabre.channels.ussd import sessions
 from palabre.channels.ussd.engine import Engine, Labels, Output, State
 from palabre.channels.ussd.menus import main_menu
 from palabre.channels.ussd.sessions import UssdContext
+from palabre.core.choices import Channel
+from palabre.core.validators import ascii_digits
 from palabre.territory.models import Commune
+
+# A real dial string holds a commune extension and a few answers (*384*229*7*1*2#); a whole session's
+# `text` (every answer since the start, `*`-joined) stays far below these bounds, a description included.
+MAX_DIALLED_ANSWERS = 8
+MAX_ANSWERS = 60
+MAX_TEXT_LENGTH = 2000
 
 
 def labels() -> Labels:
@@ -39,18 +47,43 @@ def labels() -> Labels:
 
 
 def handle_ussd(context: InboundContext, inbound: Inbound) -> Reply:
-    """Run one step of the caller's session and answer with the next screen (`end`: the session is over)."""
+    """Run one step of the caller's session and answer with the next screen (`end`: the session is over).
+
+    Each step's work is bounded: a `text` longer than a real session's answers ends the session, and a
+    first step replays at most MAX_DIALLED_ANSWERS answers dialled with the code."""
+    if len(inbound.text) > MAX_TEXT_LENGTH or inbound.text.count("*") >= MAX_ANSWERS:
+        return Reply(text=pgettext("ussd", "Réponse trop longue. Recomposez le code pour recommencer."))
     session, is_new = sessions.session_open(
         gateway=context.gateway, session_id=inbound.session_id, phone=context.phone
     )
     engine = Engine(root=main_menu, context=lambda: session_context(context, session), labels=labels())
-    if is_new:
-        dialled_text = inbound.text or extension_in_service_code(inbound.payload.get("service_code", ""))
+    state = None if is_new else sessions.session_state(session)
+    if state is None:
+        dialled_text = inbound.text if is_new else ""
+        dialled_text = dialled_text or extension_in_service_code(inbound.payload.get("service_code", ""))
         state, output = _start(engine, session, context, dialled_text)
     else:
-        state = State.from_json(session.state) if session.state else engine.new_state()
-        output = engine.answer(state, sessions.new_answer(session.last_text, inbound.text))
+        output = engine.answer(state, sessions.new_answer(session, inbound.text))
     sessions.session_save(session=session, state=state, text=inbound.text)
+    return Reply(text=output.text, end=output.end, commune_id=session.commune_id)
+
+
+def redisplay_ussd(*, gateway: str, inbound: Inbound) -> Reply:
+    """A gateway's retry of a step already handled: the session's current screen again (replies are not
+    stored; the session's sealed state gives the screen back), or a short notice if the session ended."""
+    session = (
+        UssdSession.objects.select_related("commune")
+        .filter(gateway=gateway, session_id=inbound.session_id)
+        .first()
+    )
+    state = sessions.session_state(session) if session is not None else None
+    if state is None:
+        return Reply(text=pgettext("sms", "Votre demande a déjà été reçue. Merci."), end=True)
+    context = InboundContext(phone=inbound.phone, commune=session.commune, language=session.language,
+                             channel=Channel.USSD, gateway=gateway)  # fmt: skip
+    engine = Engine(root=main_menu, context=lambda: session_context(context, session), labels=labels())
+    with translation.override(session.language or settings.LANGUAGE_CODE):
+        output = engine.show(state)
     return Reply(text=output.text, end=output.end, commune_id=session.commune_id)
 
 
@@ -74,9 +107,11 @@ def _start(engine: Engine, session: UssdSession, context: InboundContext, text: 
     extension, answers = split_dialled(text)
     dialled = commune_for_extension(extension) if extension else None
     previous = sessions.session_resumable(phone=context.phone, exclude=session)
+    resumed = None
     if previous is not None and (dialled is None or dialled.pk == previous.commune_id):
-        state = sessions.session_take_over(session=session, previous=previous)
-        notice = pgettext("ussd", "Vous reprenez ici.")
+        resumed = sessions.session_take_over(session=session, previous=previous)
+    if resumed is not None:
+        state, notice = resumed, pgettext("ussd", "Vous reprenez ici.")
     else:
         if dialled is not None and dialled != context.commune:
             phone_set_commune(phone=context.phone, commune=dialled)
@@ -84,7 +119,7 @@ def _start(engine: Engine, session: UssdSession, context: InboundContext, text: 
         session.language = _remembered_language(context)
         state, notice = engine.new_state(), ""
     output = engine.show(state, notice=notice)
-    for answer in answers:  # answers dialled at once: *384*229*7*1#
+    for answer in answers[:MAX_DIALLED_ANSWERS]:  # answers dialled at once: *384*229*7*1#
         if output.end:
             break
         output = engine.answer(state, answer)
@@ -96,7 +131,7 @@ def split_dialled(text: str) -> tuple[str, list[str]]:
     if not text:
         return "", []
     extension, *answers = text.split("*")
-    return (extension, answers) if extension.isdigit() else ("", [])
+    return (extension, answers) if ascii_digits(extension) else ("", [])
 
 
 def extension_in_service_code(service_code: str) -> str:

@@ -26,6 +26,7 @@ from palabre.channels.router import InboundContext, MenuEntry
 from palabre.channels.voice.flows import VoiceFlow
 from palabre.channels.voice.prompts import prompt_action, prompts_of
 from palabre.channels.voice_models import PromptKey, VoiceCall
+from palabre.core.validators import parse_ascii_int
 from palabre.territory.models import Commune
 
 Status = VoiceCall.RecordingStatus
@@ -54,6 +55,21 @@ def handle_voice(context: InboundContext, inbound: Inbound) -> Reply:
     if created or not call.step:
         return call_flow.start(inbound.payload.get("commune", ""))
     return call_flow.answer(inbound.text.strip().rstrip("#"))
+
+
+def redisplay_voice(*, gateway: str, inbound: Inbound) -> Reply | None:
+    """A provider's retry of a callback already answered: the call's current question again (None when
+    the call is unknown or never started)."""
+    call = (
+        VoiceCall.objects.select_related("commune")
+        .filter(gateway=gateway, session_id=inbound.session_id)
+        .exclude(step="")
+        .first()
+    )
+    if call is None:
+        return None
+    with translation.override(call.language or FALLBACK_LANGUAGE):
+        return CallFlow(call, call_context(call), base_url=inbound.payload.get("base_url", "")).repeat()
 
 
 def handle_voice_note(context: InboundContext, inbound: Inbound) -> Reply:
@@ -152,6 +168,14 @@ class CallFlow:
 
     def recorded(self, reference: str) -> Reply:
         _recording_pending(self.call, reference)
+        return self._thanks()
+
+    def repeat(self) -> Reply:
+        """The current question (or the thanks) again, for a provider's retry of a callback already
+        answered: answers are not stored, the call's state gives them back."""
+        return self._thanks() if self.call.step == Step.DONE else self._next()
+
+    def _thanks(self) -> Reply:
         thanks = pgettext(
             "voice", "Merci. Votre message est enregistré. Vous recevrez un SMS avec son code de suivi."
         )
@@ -181,12 +205,13 @@ class CallFlow:
         return self._record(before)
 
     def _chosen(self, field: str, digits: str, values: list[str]) -> Reply:
-        if not digits.isdigit() or not 1 <= int(digits) <= len(values):
+        number = parse_ascii_int(digits)
+        if number is None or not 1 <= number <= len(values):
             sorry = self._prompt(PromptKey.NOT_UNDERSTOOD, pgettext("voice", "Choix non compris."))
             self.call.step = ""
             setattr(self.call, field, "")
             return self._next(before=(sorry,))
-        setattr(self.call, field, values[int(digits) - 1])
+        setattr(self.call, field, values[number - 1])
         return self._next()
 
     def _record(self, before: tuple) -> Reply:

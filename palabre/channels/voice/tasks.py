@@ -50,6 +50,7 @@ def recording_deliver(*, call_id: int, fetcher: AudioFetcher | None = None) -> s
         call.result_id, call.result_label = flow_of(call).on_recording(recording)
         call.recording_status = Status.DONE
         call.error = ""
+        call.phone = ""  # what was filed keeps what its design allows; the call needs the number no more
         call.save()
     return call.recording_status
 
@@ -60,7 +61,8 @@ def _failed(call_id: int, error: str) -> str:
         if call.recording_status == Status.PENDING:
             call.recording_status = Status.FAILED
             call.error = error[:1000]
-            call.save(update_fields=["recording_status", "error", "updated_at"])
+            call.phone = ""  # nothing was filed: the number is not needed any more
+            call.save(update_fields=["recording_status", "error", "phone", "updated_at"])
             audit_record(
                 action="channels.voice_recording_failed",
                 commune_id=call.commune_id,

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from palabre.core.audit import GENESIS_HASH, audit_verify, event_hash
+from palabre.core.audit import GENESIS_HASH, audit_verify, event_hash, event_mac
 from palabre.core.models import AppendOnlyError, AuditEvent, ParticipationAct
 from palabre.core.services import audit_record
 
@@ -52,7 +52,7 @@ def test_record_keeps_target_and_json_data_as_the_database_returns_them():
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.target_type, stored.target_id) == ("core.participationact", str(act.pk))
     assert stored.data == {"when": "2025-03-01T12:30:00Z"}
-    assert stored.hash == event_hash(stored)
+    assert stored.hash == event_mac(stored)
 
 
 def test_an_untouched_chain_verifies():
@@ -82,7 +82,9 @@ def test_verify_catches_an_edit_whose_hash_was_recomputed():
         "UPDATE core_auditevent SET action = %s, hash = %s WHERE id = %s",
         ["tests.forged", event_hash(second), second.pk],
     )
-    assert audit_verify().broken_event_id == third.pk
+    result = audit_verify()
+    assert result.broken_event_id == second.pk
+    assert [problem.event_id for problem in result.problems] == [second.pk, third.pk]
 
 
 def test_verify_names_the_event_after_a_deleted_one():
@@ -125,7 +127,7 @@ def test_postgresql_refuses_raw_update_and_delete():
 def test_verify_audit_command_reports_ok(capsys):
     record_three()
     call_command("verify_audit")
-    assert capsys.readouterr().out.strip() == "OK, 3 events"
+    assert capsys.readouterr().out.strip() == "OK, 3 events; no anchor yet (run audit_anchor)"
 
 
 def test_verify_audit_command_fails_on_tampering():

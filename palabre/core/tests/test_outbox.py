@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from palabre.core.models import OutboundMessage
-from palabre.core.outbox import STUCK_AFTER, outbox_deliver, retry_delay
+from palabre.core.outbox import STUCK_AFTER, outbox_deliver, outbox_erase_final, retry_delay
 from palabre.core.services import outbox_forget_phone, outbox_requeue_stuck, sms_queue
 from palabre.core.tasks import send_outbound_message
 
@@ -44,7 +44,9 @@ def test_queued_message_is_sent_after_commit(gateway, immediate_tasks, django_ca
     assert gateway.sent == [{"to": PHONE, "body": "Bonjour", "reference": str(message.pk)}]
     assert (message.status, message.attempts, message.gateway_message_id) == (Status.SENT, 1, "fake-1")
     assert message.sent_at is not None
-    assert message.body == "Bonjour"
+    # once sent, the number and the text are no longer needed: both are erased
+    assert (message.to, message.body) == ("", "")
+    assert message.redacted_at is not None
 
 
 def test_same_idempotency_key_queues_one_message_sent_once(
@@ -171,6 +173,44 @@ def test_otp_text_is_erased_when_given_up(gateway, dummy_tasks, settings, django
     run_enqueued(dummy_tasks)
     message.refresh_from_db()
     assert (message.status, message.body) == (Status.FAILED, "")
+
+
+def test_any_message_given_up_on_loses_its_number_and_text(
+    gateway, dummy_tasks, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    gateway.failures_to_come = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue(kind="reply", body="Plainte BOH-7K3M enregistrée")
+    run_enqueued(dummy_tasks)
+    message.refresh_from_db()
+    assert (message.status, message.to, message.body) == (Status.FAILED, "", "")
+
+
+def test_a_failure_to_retry_keeps_the_number_and_text_until_sent(
+    gateway, dummy_tasks, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    gateway.failures_to_come = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue(body="Réponse du maire")
+    run_enqueued(dummy_tasks)
+    message.refresh_from_db()
+    assert [(sent["to"], sent["body"]) for sent in gateway.sent] == [(PHONE, "Réponse du maire")]
+    assert (message.status, message.attempts, message.to, message.body) == (Status.SENT, 2, "", "")
+
+
+def test_erase_final_reaches_messages_made_final_before(gateway, dummy_tasks):
+    old = queue(body="Votre reçu : K7M3-PX4R")
+    OutboundMessage.objects.filter(pk=old.pk).update(status=Status.SENT)
+    pending = queue(body="Bonjour")
+    assert outbox_erase_final() == 1
+    assert outbox_erase_final() == 0
+    old.refresh_from_db()
+    pending.refresh_from_db()
+    assert (old.to, old.body) == ("", "")
+    assert old.redacted_at is not None
+    assert (pending.to, pending.body) == (PHONE, "Bonjour")
 
 
 def test_forget_phone_erases_that_persons_messages_and_cancels_unsent(gateway, dummy_tasks):

@@ -25,6 +25,7 @@ from palabre.accounts.models import Role
 from palabre.accounts.permissions import access_commune_staff
 from palabre.accounts.phone import parse_benin_phone
 from palabre.core.choices import Channel
+from palabre.core.validators import parse_ascii_int
 from palabre.grievances import services
 from palabre.grievances.models import Severity
 from palabre.grievances.open311 import queries, serializers
@@ -197,18 +198,31 @@ def _moment(request: HttpRequest, name: str) -> datetime.datetime | None:
             400,
             _("%(name)s invalide : date W3C avec fuseau, par exemple 2025-01-06T00:00:00Z.") % {"name": name},
         )
-    return moment
+    try:
+        return moment.astimezone(datetime.UTC)  # the database compares in UTC
+    except OverflowError as error:  # 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC
+        raise _out_of_range(name) from error
+
+
+def _out_of_range(name: str) -> Open311Error:
+    return Open311Error(
+        400, _("%(name)s invalide : la période doit tenir entre l'an 1 et l'an 9999.") % {"name": name}
+    )
 
 
 def _window(request: HttpRequest) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start_date, end_date]: at most 90 days; the most recent 90 days when neither is given."""
+    """[start_date, end_date]: at most 90 days; the most recent 90 days when neither is given (or the 90 days
+    before end_date, after start_date). A window that would leave the years 1 to 9999 is a 400."""
     start, end = _moment(request, "start_date"), _moment(request, "end_date")
     if start is None and end is None:
         end = timezone.now()
-    if start is None:
-        start = end - WINDOW
-    if end is None:
-        end = start + WINDOW
+    try:
+        if start is None:
+            start = end - WINDOW
+        if end is None:
+            end = start + WINDOW
+    except OverflowError as error:  # start_date=9999-12-31..., end_date=0001-01-01...
+        raise _out_of_range("end_date" if end is None else "start_date") from error
     if end < start:
         raise Open311Error(400, _("end_date est avant start_date."))
     if end - start > WINDOW:
@@ -265,9 +279,12 @@ def _location(request: HttpRequest, commune: Commune) -> dict:
         place["longitude"] = _coordinate(request, "long")
     address_id = _param(request, "address_id")
     if address_id:
-        village = Village.objects.filter(
-            pk=int(address_id) if address_id.isdigit() else 0, arrondissement__commune=commune
-        ).first()
+        village_id = parse_ascii_int(address_id)
+        village = (
+            Village.objects.filter(pk=village_id, arrondissement__commune=commune).first()
+            if village_id is not None
+            else None
+        )
         if village is None:
             raise Open311Error(400, _("address_id inconnu : un identifiant de village de la commune."))
         place["village"] = village

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from palabre.accounts.queries import participant_traits
+from palabre.channels.phones import SIMULATED_REFUSAL, phone_is_training
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.services import audit_record, participation_record
 from palabre.core.validators import validate_photo, validate_voice_recording
@@ -104,6 +105,8 @@ def complaint_file(
     deadlines are computed in working days; the reporter gets an SMS with the code and expected date if
     a phone is known; one participation-ledger row. Raises ValidationError naming the faulty field.
     """
+    if phone_is_training(reporter_phone):  # the phone simulator, outside demo mode
+        raise ValidationError(SIMULATED_REFUSAL, code="simulated")
     now = now or timezone.now()
     description = (description or "").strip()
     _check_category(commune, category)
@@ -189,6 +192,8 @@ def complaint_support(
 
     Returns (support, created); supporting twice is harmless and counts once.
     """
+    if phone_is_training(phone):  # the phone simulator, outside demo mode
+        raise ValidationError(SIMULATED_REFUSAL, code="simulated")
     if complaint.is_sensitive or complaint.status not in OPEN_STATUSES:
         raise ValidationError(_("Cette plainte ne peut plus recevoir de soutien."), code="closed")
     if user is None and not phone:

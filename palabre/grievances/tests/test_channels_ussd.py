@@ -5,10 +5,11 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from palabre.channels.models import InboundMessage
+from palabre.channels.models import InboundMessage, UssdSession
 from palabre.channels.phones import phone_set_commune, phone_set_language
 from palabre.channels.ussd.sessions import UssdContext, caller_profile_set
 from palabre.channels.ussd.tests.caller import FON_STRINGS, Caller, crawl, translated
+from palabre.core.keyed import phone_key
 from palabre.grievances import channels, services
 from palabre.grievances.models import Category, Complaint
 from palabre.grievances.tests.conftest import REPORTER_PHONE
@@ -16,11 +17,6 @@ from palabre.territory.tests.factories import ArrondissementFactory, VillageFact
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-@pytest.fixture(autouse=True)
-def _no_token(settings):
-    settings.AT_TOKEN = ""
 
 
 @pytest.fixture
@@ -82,6 +78,21 @@ def test_filing_anonymously_keeps_no_phone(caller):
     assert complaint.arrondissement is None
 
 
+def test_an_anonymous_filing_leaves_no_trace_of_the_number_in_the_channels(caller):
+    """Every request of the filing loses its number's hash (their times match the complaint's), and the
+    session is gone with its description."""
+    caller.send("1", "1", "2", "La route est coupée par la pluie", "2", "1")
+    assert caller.ended
+    assert not InboundMessage.objects.filter(phone_key=phone_key(caller.phone)).exists()
+    assert InboundMessage.objects.filter(kind="ussd").count() == 7
+    assert not UssdSession.objects.exists()
+
+
+def test_a_named_filing_keeps_the_numbers_hash_for_the_rate_limits(caller):
+    caller.send("1", "1", "2", "La route est coupée par la pluie", "1", "1")
+    assert InboundMessage.objects.filter(phone_key=phone_key(caller.phone)).count() == 7
+
+
 def test_the_declared_profile_goes_with_the_complaint(caller, bohicon):
     caller_profile_set(phone=caller.phone, trait="gender", value="f")
     caller_profile_set(phone=caller.phone, trait="age_band", value="18-24")
@@ -132,9 +143,9 @@ def test_a_bad_choice_while_filing_asks_again(caller, answer):
 
 def test_a_retried_confirmation_files_one_complaint(caller):
     caller.send("1", "1", "2", "La route est coupée par la pluie", "1")
-    done = caller.send("1")
-    assert caller.retry() == done
-    assert caller.retry() == done
+    assert caller.send("1").startswith("Plainte enregistrée.")
+    # The last screen (its tracking code) is not stored: a retry is told the filing was received.
+    assert caller.retry() == caller.retry() == "Votre demande a déjà été reçue. Merci."
     assert Complaint.objects.count() == 1
 
 

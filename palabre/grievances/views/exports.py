@@ -7,6 +7,7 @@ import io
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 
 from palabre.grievances import queries
@@ -81,6 +82,7 @@ def _filename(commune, extension: str) -> str:
     return f"plaintes-{commune.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+@never_cache
 def export_csv(request: HttpRequest, commune_slug: str) -> HttpResponse:
     commune, complaints = exported_complaints(request, commune_slug)
     buffer = io.StringIO()
@@ -93,6 +95,7 @@ def export_csv(request: HttpRequest, commune_slug: str) -> HttpResponse:
     return response
 
 
+@never_cache
 def export_xlsx(request: HttpRequest, commune_slug: str) -> HttpResponse:
     commune, complaints = exported_complaints(request, commune_slug)
     workbook = Workbook(write_only=True)

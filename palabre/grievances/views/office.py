@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from palabre.core.http import posted
@@ -52,6 +53,7 @@ def queue_filters(request: HttpRequest, commune, *, sensitive: bool) -> forms.Qu
     )
 
 
+@never_cache
 def queue(request: HttpRequest, commune_slug: str, confidential: bool = False) -> HttpResponse:
     """Open complaints by default, overdue first; the confidential queue holds the sensitive ones."""
     commune, membership = access_complaints_staff(request, commune_slug)
@@ -77,6 +79,7 @@ def queue(request: HttpRequest, commune_slug: str, confidential: bool = False) -
     return render(request, "grievances/office_queue.html", context)
 
 
+@never_cache
 @require_POST
 def bulk_assign(request: HttpRequest, commune_slug: str) -> HttpResponse:
     commune, _membership = access_complaints_staff(request, commune_slug)
@@ -104,11 +107,13 @@ def bulk_assign(request: HttpRequest, commune_slug: str) -> HttpResponse:
     return redirect("grievances:confidential_queue" if confidential else "grievances:queue", commune_slug)
 
 
+@never_cache
 def complaint(request: HttpRequest, commune_slug: str, code: str) -> HttpResponse:
     complaint, _roles = access_complaint_staff(request, commune_slug, services.normalize_code(code))
     return _complaint_page(request, complaint, {})
 
 
+@never_cache
 @require_POST
 def complaint_action(request: HttpRequest, commune_slug: str, code: str, action: str) -> HttpResponse:
     complaint, _roles = access_complaint_staff(request, commune_slug, services.normalize_code(code))

@@ -14,8 +14,12 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from palabre.accounts.forms import CodeForm
+from palabre.accounts.phone import national_format
+from palabre.accounts.services import OtpRateLimited, OtpRejected, otp_confirm, otp_request
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.http import client_ip, posted
 from palabre.core.pages import add_service_error, page_of
@@ -23,6 +27,7 @@ from palabre.core.services import GuessesLimited
 from palabre.grievances import forms, queries, services
 from palabre.grievances.models import Complaint, Status
 from palabre.grievances.permissions import access_complaint_public, access_complaints_commune
+from palabre.grievances.views import filing
 from palabre.grievances.views.common import query_without_page
 from palabre.grievances.web import outline_geojson, points_svg, tiles_url
 
@@ -74,43 +79,136 @@ def commune_outline(request: HttpRequest, commune_slug: str) -> JsonResponse:
     return JsonResponse({"type": "Feature", "properties": {"name": commune.name}, "geometry": geometry})
 
 
+@never_cache
 def complaint_file(request: HttpRequest, commune_slug: str) -> HttpResponse:
-    """Step 1 (GET): category and place; step 2: similar complaints ("me too") and the details (POST)."""
+    """Step 1 (GET): category and place; step 2: similar complaints ("me too") and the details (POST);
+    then, for a number the resident is not signed in with, the code sent to it (see views/filing.py)."""
     commune = access_complaints_commune(commune_slug, request=request)
     categories = queries.active_categories(commune)
     place = forms.PlaceForm(posted(request) or request.GET or None, commune=commune, categories=categories)
     if not place.is_valid() or "changer" in request.GET:
         return render(request, "grievances/complaint_file_place.html", {"commune": commune, "place": place})
-    details = forms.DetailsForm(posted(request), request.FILES or None)
-    if details.is_valid():
+    step = _Step(request, commune, place)
+    if not step.details.is_valid():
+        return step.details_page()
+    try:
+        filing.filing_limit_check(client_ip(request))
+    except filing.FilingLimited as refusal:
+        step.details.add_error(None, refusal.message)
+        return step.details_page(hold=True, status=429)
+    if "modifier" in request.POST:
+        return step.details_page(hold=True)
+    contact = step.proved_contact()
+    if contact is None:
+        return step.code_page()
+    return step.file(contact)
+
+
+class _Step:
+    """The filing form once its place is chosen: the details, the held files, the code step."""
+
+    def __init__(self, request: HttpRequest, commune, place: forms.PlaceForm):
+        self.request, self.commune, self.place = request, commune, place
+        is_post = request.method == "POST"
+        self.held = filing.held_files(request) if is_post else filing.HeldFiles()
+        files = {**self.held.uploads(), **request.FILES.dict()} if is_post else None
+        self.details = forms.DetailsForm(posted(request), files)
+        self.code_form = CodeForm()
+
+    def proved_contact(self) -> dict | None:
+        """Who is filing, once their number is proved: the reporter fields to file with, or None while the
+        code for the typed number is awaited. Signed in with that number, anonymous or no number: no code.
+        An unproved number is never kept, and then no name is kept or shown either; a name is shown only
+        with a proved number (typed or the account's)."""
+        data, user = self.details.cleaned_data, _signed_in(self.request)
+        phone = data["reporter_phone"]
+        contact = {
+            "reporter": None if data["is_anonymous"] else user,
+            "reporter_name": data["reporter_name"],
+            "reporter_phone": phone,
+            "name_public": data["name_public"] and (user is not None or phone is not None),
+        }
+        if phone is None or data["is_anonymous"] or (user is not None and user.phone == phone):
+            return contact
+        if "sans_numero" in self.request.POST:
+            return contact | {"reporter_phone": None, "reporter_name": "", "name_public": False}
+        return contact if self._code_proves(phone) else None
+
+    def _code_proves(self, phone) -> bool:
+        """True if the code posted on the code step is the latest one sent to `phone`."""
+        if self.request.POST.get("etape") != "code" or "renvoyer" in self.request.POST:
+            return False
+        self.code_form = CodeForm(self.request.POST)
+        if not self.code_form.is_valid():
+            return False
+        try:
+            otp_confirm(phone=phone, code=self.code_form.cleaned_data["code"])
+        except OtpRejected as rejection:
+            self.code_form.add_error("code", rejection.message)
+            return False
+        return True
+
+    def file(self, contact: dict) -> HttpResponse:
+        data = self.details.cleaned_data | contact
         try:
             complaint = services.complaint_file(
-                commune=commune,
-                **place.cleaned_data,
-                **details.cleaned_data,
-                reporter=None if details.cleaned_data["is_anonymous"] else _signed_in(request),
+                commune=self.commune,
+                **self.place.cleaned_data,
+                **data,
                 language=get_language(),
                 channel=Channel.WEB,
             )
         except ValidationError as error:
-            add_service_error(details, error)
-        else:
-            request.session[FILED_SESSION_KEY] = complaint.code
-            return redirect("grievances:filed", commune_slug=commune.slug)
-    similar = queries.complaint_similar_open(
-        commune=commune,
-        category=place.cleaned_data["category"],
-        village_id=getattr(place.cleaned_data["village"], "pk", None),
-    )
-    context = {
-        "commune": commune,
-        "place": place,
-        "details": details,
-        "similar": similar,
-        "support_form": forms.SupportForm(user=request.user),
-        "tiles_url": tiles_url(),
-    }
-    return render(request, "grievances/complaint_file_details.html", context)
+            add_service_error(self.details, error)
+            return self.details_page(hold=True)
+        filing.filing_count(client_ip(self.request))
+        filing.release_files(self.request, self.held)
+        self.request.session[FILED_SESSION_KEY] = complaint.code
+        return redirect("grievances:filed", commune_slug=self.commune.slug)
+
+    def _context(self, hold: bool) -> dict:
+        if hold:
+            self.held = filing.hold_files(self.request, self.held, self.details.cleaned_data)
+        return {
+            "commune": self.commune,
+            "place": self.place,
+            "details": self.details,
+            "held_token": self.held.token,
+            "held_names": self.held.names(),
+        }
+
+    def details_page(self, *, hold: bool = False, status: int = 200) -> HttpResponse:
+        context = self._context(hold) | {
+            "similar": queries.complaint_similar_open(
+                commune=self.commune,
+                category=self.place.cleaned_data["category"],
+                village_id=getattr(self.place.cleaned_data["village"], "pk", None),
+            ),
+            "support_form": forms.SupportForm(user=self.request.user),
+            "tiles_url": tiles_url(),
+        }
+        return render(self.request, "grievances/complaint_file_details.html", context, status=status)
+
+    def code_page(self) -> HttpResponse:
+        """The code step: a code is sent on arrival and on "resend"; a wrong one is said next to the field."""
+        phone = self.details.cleaned_data["reporter_phone"]
+        refusal = ""
+        if not self.code_form.is_bound:
+            try:
+                otp_request(phone=phone, ip=client_ip(self.request), language=get_language())
+            except OtpRateLimited as limited:
+                refusal = limited.message
+            else:
+                if "renvoyer" in self.request.POST:
+                    messages.success(self.request, _("Un nouveau code vous a été envoyé."))
+        context = self._context(hold=True) | {
+            "code_form": self.code_form,
+            "phone": national_format(phone),
+            "hidden_fields": [f for f in self.details if f.name not in filing.FILE_FIELDS],
+            "refusal": refusal,
+        }
+        status = 429 if refusal else 400 if self.code_form.errors else 200
+        return render(self.request, "grievances/complaint_file_code.html", context, status=status)
 
 
 def complaint_filed(request: HttpRequest, commune_slug: str) -> HttpResponse:

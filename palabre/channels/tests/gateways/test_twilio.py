@@ -51,14 +51,14 @@ def test_a_signed_sms_is_processed_and_answered_in_twiml(client, engine, credent
     inbound = engine.calls[0][1]
     assert (inbound.external_id, inbound.phone) == ("SM5f1c3a9e2b7d4f6a8c0e1b2d3f4a5b6c", PHONE)
     assert inbound.text == "PLAINTE La route de Lissèzoun est coupée"
-    assert set(InboundMessage.objects.get().payload) == {"text", "to", "num_media"}
     assert not OutboundMessage.objects.exists()  # the TwiML carries the reply
 
 
-def test_a_retried_sms_gets_the_same_twiml_and_is_processed_once(client, engine, credential):
+def test_a_retried_sms_is_processed_and_answered_once(client, engine, credential):
     fields = recorded("twilio", "sms")
-    first = signed_post(client, "/channels/twilio/sms/", fields).content
-    assert signed_post(client, "/channels/twilio/sms/", fields).content == first
+    signed_post(client, "/channels/twilio/sms/", fields)
+    again = signed_post(client, "/channels/twilio/sms/", fields).content.decode()
+    assert again == '<?xml version="1.0" encoding="UTF-8"?><Response />'
     assert len(engine.calls) == 1
 
 

@@ -7,6 +7,7 @@ from palabre.channels.gateways.whatsapp import WhatsAppGateway, hub_signature
 from palabre.channels.models import DeliveryReport, GatewayCredential, InboundKind, InboundMessage
 from palabre.channels.replies import Reply
 from palabre.channels.tests.conftest import PHONE, FakeTransport, recorded, recorded_bytes
+from palabre.core.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -70,26 +71,21 @@ def test_a_signed_text_message_is_processed_and_answered_through_the_api(
     inbound = engine.calls[0][1]
     assert (inbound.kind, inbound.phone, inbound.text) == (InboundKind.WHATSAPP, PHONE, "SUIVI BOH-7K3M")
     assert inbound.external_id.startswith("wamid.")
-    assert "name" not in InboundMessage.objects.get().payload  # the profile name is not kept
-    assert sent == [
-        {
-            "to": PHONE,
-            "body": "Plainte BOH-7K3M : en cours.",
-            "reference": f"inbound:{InboundMessage.objects.get().pk}",
-        }
-    ]
+    reply = OutboundMessage.objects.get(kind="whatsapp.reply")  # sent by the outbox through WhatsApp
+    assert sent == [{"to": PHONE, "body": "Plainte BOH-7K3M : en cours.", "reference": str(reply.pk)}]
+    assert (reply.status, reply.to, reply.body) == (OutboundMessage.Status.SENT, "", "")  # then erased
 
 
 def test_a_retried_message_is_neither_processed_nor_answered_twice(
-    client, engine, credential, monkeypatch, django_capture_on_commit_callbacks
+    client, engine, credential, django_capture_on_commit_callbacks
 ):
-    enqueued = []
-    monkeypatch.setattr("palabre.channels.gateways.whatsapp._enqueue_reply", enqueued.append)
+    engine.reply = Reply(text="Bien reçu.")
     body = recorded_bytes("whatsapp", "text")
     with django_capture_on_commit_callbacks(execute=True):
         signed_post(client, body)
         signed_post(client, body)
-    assert len(engine.calls) == 1 and len(enqueued) == 1
+    assert len(engine.calls) == 1
+    assert OutboundMessage.objects.filter(kind="whatsapp.reply").count() == 1
 
 
 def test_a_voice_note_keeps_its_media_id(client, credential, monkeypatch):
@@ -105,7 +101,7 @@ def test_a_voice_note_keeps_its_media_id(client, credential, monkeypatch):
     assert signed_post(client, recorded_bytes("whatsapp", "audio")).status_code == 200
     (inbound,) = calls
     assert inbound.media_id == "1204735820183647"
-    assert InboundMessage.objects.get().payload["mime_type"] == "audio/ogg; codecs=opus"
+    assert inbound.payload["mime_type"] == "audio/ogg; codecs=opus"
 
 
 def test_a_status_is_a_delivery_report(client, credential):

@@ -5,6 +5,7 @@ import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -16,6 +17,11 @@ from palabre.channels.ussd.service import labels
 URL = "/channels/africastalking/ussd/"
 SERVICE_CODE = "*384*229#"
 _session_numbers = itertools.count(1)
+
+
+def at_token() -> dict[str, str]:
+    """The query string Africa's Talking callbacks carry outside demo mode (`?token=PALABRE_AT_TOKEN`)."""
+    return {"token": settings.AT_TOKEN} if settings.AT_TOKEN else {}
 
 
 @dataclass
@@ -49,7 +55,7 @@ class Caller:
     def _post(self) -> str:
         data = {"sessionId": self.session_id, "serviceCode": SERVICE_CODE, "phoneNumber": self.phone,
                 "text": self.text, "networkCode": "61603"}  # fmt: skip
-        response = self.client.post(URL, data, secure=True)
+        response = self.client.post(URL, data, secure=True, query_params=at_token())
         assert response.status_code == 200, response.status_code
         body = response.content.decode()
         assert body[:4] in ("CON ", "END "), body

@@ -4,11 +4,6 @@ from palabre.channels.ussd.tests.caller import FON_STRINGS, Caller, translated
 from palabre.territory.tests.factories import ArrondissementFactory, CommuneFactory, VillageFactory
 
 
-@pytest.fixture(autouse=True)
-def _gateway_settings(settings):
-    settings.AT_TOKEN = ""
-
-
 @pytest.fixture
 def caller(client, db):
     return Caller(client=client)

@@ -1,10 +1,10 @@
 import pytest
 
-from palabre.channels import tasks
-from palabre.channels.gateways.whatsapp import WhatsAppGateway, hub_signature
+from palabre.channels.gateways.whatsapp import hub_signature
 from palabre.channels.models import GatewayCredential, PhoneProfile
 from palabre.channels.tests.conftest import PHONE, FakeTransport, recorded_bytes
 from palabre.channels.voice_models import VoiceCall
+from palabre.core.keyed import phone_key
 from palabre.grievances.models import Complaint
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +15,9 @@ TOKEN = "EAAG-access-token-0123456789"
 
 @pytest.fixture(autouse=True)
 def whatsapp_api(monkeypatch):
-    """The reply sent through the Cloud API goes to a fake transport (never the network)."""
+    """The reply the outbox sends through the Cloud API goes to a fake transport (never the network)."""
     transport = FakeTransport(answer={"messages": [{"id": "wamid.reply"}]})
-    monkeypatch.setattr(tasks, "WhatsAppGateway", lambda: WhatsAppGateway(transport=transport))
+    monkeypatch.setattr("palabre.channels.gateways.whatsapp.UrllibTransport", lambda: transport)
     return transport
 
 
@@ -37,7 +37,7 @@ def post_audio(client):
 def test_a_voice_note_becomes_a_complaint(
     whatsapp_api, client, bohicon, credential, fetcher, django_capture_on_commit_callbacks
 ):
-    PhoneProfile.objects.create(phone=PHONE, commune=bohicon)
+    PhoneProfile.objects.create(phone_key=phone_key(PHONE), commune=bohicon)
     with django_capture_on_commit_callbacks(execute=True):
         assert post_audio(client).status_code == 200
     complaint = Complaint.objects.get()
@@ -52,7 +52,7 @@ def test_a_voice_note_becomes_a_complaint(
 def test_the_same_voice_note_twice_is_one_complaint(
     client, bohicon, credential, fetcher, django_capture_on_commit_callbacks
 ):
-    PhoneProfile.objects.create(phone=PHONE, commune=bohicon)
+    PhoneProfile.objects.create(phone_key=phone_key(PHONE), commune=bohicon)
     with django_capture_on_commit_callbacks(execute=True):
         post_audio(client)
         post_audio(client)
