@@ -19,3 +19,18 @@ def _test_settings(settings, tmp_path):
 
 
 AT_TEST_TOKEN = "test-at-token"
+
+
+@pytest.fixture
+def demo_mode(settings):
+    """The demo as `make run` serves it: demo mode, the console gateway, tasks run at once."""
+    settings.DEMO_MODE = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SMS_GATEWAY = "palabre.channels.gateways.console.ConsoleGateway"
+
+
+@pytest.fixture
+def live_mode(settings):
+    """A live installation (not the demo), tasks run at once."""
+    settings.DEMO_MODE = False
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

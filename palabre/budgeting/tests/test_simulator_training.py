@@ -26,19 +26,6 @@ SIMULATED = SIMULATOR_PREFIX + "00042"
 
 
 @pytest.fixture
-def live(settings):
-    settings.DEMO_MODE = False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_MODE = True
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.SMS_GATEWAY = "palabre.channels.gateways.console.ConsoleGateway"
-
-
-@pytest.fixture
 def voting(bohicon, commune_envelope, passagon_envelope):
     bohicon.ussd_extension = "*384*229*7#"
     bohicon.languages = ["fr"]
@@ -76,13 +63,13 @@ def vote_by_ussd(client) -> str:
     return ussd(client, option(text, "Confirmer"))
 
 
-def test_outside_the_demo_a_ussd_vote_from_the_simulator_counts_nothing(client, live, bohicon, voting):
+def test_outside_the_demo_a_ussd_vote_from_the_simulator_counts_nothing(client, live_mode, bohicon, voting):
     staff(client, bohicon)
     assert vote_by_ussd(client) == REFUSAL.replace("'", "&#x27;")
     assert not Ballot.objects.exists() and not VoterRecord.objects.exists()
 
 
-def test_in_the_demo_a_ussd_vote_from_the_simulator_counts(client, demo, bohicon, voting):
+def test_in_the_demo_a_ussd_vote_from_the_simulator_counts(client, demo_mode, bohicon, voting):
     assert vote_by_ussd(client).startswith("Vote enregistré.")
     assert Ballot.objects.get().proposal_numbers == [1]
 
@@ -91,13 +78,13 @@ def sms(client, text):
     client.post("/simulator/sms/", {"text": text}, secure=True)
 
 
-def test_outside_the_demo_an_sms_vote_from_the_simulator_counts_nothing(client, live, bohicon, voting):
+def test_outside_the_demo_an_sms_vote_from_the_simulator_counts_nothing(client, live_mode, bohicon, voting):
     staff(client, bohicon)
     sms(client, "VOTE Bohicon 18+ 1 3")
     assert not Ballot.objects.exists() and not VoterRecord.objects.exists()
 
 
-def test_in_the_demo_an_sms_vote_from_the_simulator_counts(client, demo, bohicon, voting):
+def test_in_the_demo_an_sms_vote_from_the_simulator_counts(client, demo_mode, bohicon, voting):
     sms(client, "VOTE Bohicon 18+ 1 3")
     assert Ballot.objects.get().proposal_numbers == [1, 3]
 

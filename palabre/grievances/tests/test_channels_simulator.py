@@ -13,13 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
-    settings.DEMO_MODE = True
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.SMS_GATEWAY = "palabre.channels.gateways.console.ConsoleGateway"
-
-
-@pytest.fixture
 def bohicon(db):
     commune = CommuneFactory(slug="bohicon", name="Bohicon", languages=["fr"], ussd_extension="*384*229*7#")
     categories_ensure_defaults(commune=commune)
@@ -40,7 +33,7 @@ def send(client, url, **data):
 
 
 def test_without_javascript_a_ussd_session_files_a_complaint(
-    client, demo, bohicon, django_capture_on_commit_callbacks
+    client, demo_mode, bohicon, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         page = send(client, "/simulator/ussd/", action="dial", input="*384*229*7#")
@@ -67,7 +60,9 @@ def test_without_javascript_a_ussd_session_files_a_complaint(
     assert InboundMessage.objects.filter(kind="ussd", gateway="africastalking").count() == answers + 1
 
 
-def test_without_javascript_an_sms_gets_its_reply(client, demo, bohicon, django_capture_on_commit_callbacks):
+def test_without_javascript_an_sms_gets_its_reply(
+    client, demo_mode, bohicon, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         send(client, "/simulator/sms/", text="AIDE")
     page = client.get("/simulator/", secure=True)
@@ -76,14 +71,14 @@ def test_without_javascript_an_sms_gets_its_reply(client, demo, bohicon, django_
     assert "PLAINTE" in page.content.decode().split("<h2>SMS</h2>")[1]
 
 
-def test_with_javascript_the_phone_alone_is_redrawn(client, demo, bohicon):
+def test_with_javascript_the_phone_alone_is_redrawn(client, demo_mode, bohicon):
     response = client.post("/simulator/ussd/", {"action": "dial", "input": "*384*229*7#"}, secure=True,
                            HTTP_X_SIMULATOR="1")  # fmt: skip
     content = response.content.decode()
     assert response.status_code == 200 and "<html" not in content and "sim-screen" in content
 
 
-def test_the_webhook_token_is_checked_for_the_simulator_too(client, demo, bohicon, settings):
+def test_the_webhook_token_is_checked_for_the_simulator_too(client, demo_mode, bohicon, settings):
     settings.AT_TOKEN = "s3cret"
     assert screen(send(client, "/simulator/ussd/", action="dial", input="*384*229#")) != ""
     assert InboundMessage.objects.count() == 1  # sent with the token, so accepted and stored

@@ -23,19 +23,6 @@ SIMULATED = SIMULATOR_PREFIX + "00042"
 
 
 @pytest.fixture
-def live(settings):
-    settings.DEMO_MODE = False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_MODE = True
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.SMS_GATEWAY = "palabre.channels.gateways.console.ConsoleGateway"
-
-
-@pytest.fixture
 def dialled(bohicon):
     bohicon.ussd_extension = "*384*229*7#"
     bohicon.languages = ["fr"]
@@ -73,24 +60,26 @@ def file_by_ussd(client, *, anonymous: bool) -> str:
 
 
 @pytest.mark.parametrize("anonymous", [False, True])
-def test_outside_the_demo_a_ussd_complaint_from_the_simulator_files_nothing(client, live, dialled, anonymous):
+def test_outside_the_demo_a_ussd_complaint_from_the_simulator_files_nothing(
+    client, live_mode, dialled, anonymous
+):
     sign_in_staff(client, dialled, role=Role.COMPLAINTS_OFFICER)
     assert file_by_ussd(client, anonymous=anonymous) == REFUSAL.replace("'", "&#x27;")
     assert not Complaint.objects.exists()
 
 
-def test_in_the_demo_a_ussd_complaint_from_the_simulator_is_filed(client, demo, dialled):
+def test_in_the_demo_a_ussd_complaint_from_the_simulator_is_filed(client, demo_mode, dialled):
     assert "Plainte enregistrée" in file_by_ussd(client, anonymous=True)
     assert Complaint.objects.get().commune == dialled
 
 
-def test_outside_the_demo_an_sms_complaint_from_the_simulator_files_nothing(client, live, dialled):
+def test_outside_the_demo_an_sms_complaint_from_the_simulator_files_nothing(client, live_mode, dialled):
     sign_in_staff(client, dialled, role=Role.COMPLAINTS_OFFICER)
     client.post("/simulator/sms/", {"text": "PLAINTE Bohicon la pompe est en panne"}, secure=True)
     assert not Complaint.objects.exists()
 
 
-def test_in_the_demo_an_sms_complaint_from_the_simulator_is_filed(client, demo, dialled):
+def test_in_the_demo_an_sms_complaint_from_the_simulator_is_filed(client, demo_mode, dialled):
     client.post("/simulator/sms/", {"text": "PLAINTE Bohicon la pompe est en panne"}, secure=True)
     assert Complaint.objects.get().channel == "sms"
 
