@@ -95,3 +95,32 @@ def test_knapsack_vote_shows_the_running_total_with_javascript(live_server, monk
         page.wait_for_selector("text=/reçu/i")
         browser.close()
     assert Ballot.objects.get().proposal_numbers == [1, 2]
+
+
+def test_the_simulator_dials_and_answers_with_javascript(live_server, monkeypatch, settings):
+    """With JavaScript each form is sent in the background and only the phone is redrawn (the form's
+    button named "action" once made the script post to "/simulator/[object HTMLButtonElement]")."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from palabre.grievances.services import categories_ensure_defaults
+    from palabre.territory.tests.factories import CommuneFactory
+
+    settings.DEMO_MODE = True
+    commune = CommuneFactory(slug="bohicon", name="Bohicon", languages=["fr"], ussd_extension="*384*229*7#")
+    categories_ensure_defaults(commune=commune)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(locale="fr-FR").new_page()
+        posted = []
+        page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+        page.goto(f"{live_server.url}/simulator/")
+        page.fill("#sim-input", "*384*229*7#")
+        page.get_by_role("button", name="Appeler").click()
+        page.wait_for_selector("text=Palabre Bohicon")
+        page.fill("#sim-input", "1")
+        page.get_by_role("button", name="Envoyer", exact=True).click()
+        page.wait_for_selector("text=Votre plainte concerne")
+        browser.close()
+    assert posted and all(url.startswith(f"{live_server.url}/simulator/") for url in posted)
+    assert not any("object" in url for url in posted)

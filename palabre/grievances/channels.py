@@ -24,8 +24,6 @@ from palabre.grievances.models import Category, Complaint, Status
 from palabre.grievances.queries import active_categories, complaints_of_phone
 from palabre.territory.models import Arrondissement, Module, Village
 
-DESCRIPTION_MIN = 10
-DESCRIPTION_MAX = 300
 RECENT_COUNT = 5
 
 
@@ -102,10 +100,11 @@ def file_village(context: UssdContext, category: int, arrondissement: int) -> Me
 @screen
 def file_description(context: UssdContext, **place) -> Prompt:
     def answer(text: str) -> Outcome:
-        text = " ".join(text.split())
-        if len(text) < DESCRIPTION_MIN:
-            return Invalid(pgettext("ussd", "Trop court : écrivez au moins 10 lettres."))
-        return goto(file_anonymity, **place, description=text[:DESCRIPTION_MAX])
+        try:  # the service's one rule, checked now so that the caller can type it again
+            description = services.complaint_description_clean(text)
+        except ValidationError as error:
+            return Invalid(error.messages[0])
+        return goto(file_anonymity, **place, description=description)
 
     title = pgettext("ussd", "Décrivez le problème en quelques mots (quoi, où, depuis quand) :")
     return Prompt(title=title, answer=answer)

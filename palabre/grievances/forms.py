@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.forms import GroupedChoiceIterator, PhoneField
 from palabre.grievances.models import Status
-from palabre.grievances.services import normalize_code
+from palabre.grievances.services import DESCRIPTION_MAX_LENGTH, normalize_code
 from palabre.territory.models import Arrondissement, Commune, Village
 
 
@@ -104,6 +104,7 @@ class DetailsForm(forms.Form):
     description = forms.CharField(
         label=_("Ce qui s'est passé"),
         required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Écrivez-le ici, ou enregistrez un message vocal plus bas."),
     )
@@ -182,6 +183,7 @@ class TrackingForm(forms.Form):
 class InformationForm(forms.Form):
     text = forms.CharField(
         label=_("Ajouter des informations"),
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Seuls les agents de la mairie les liront."),
         error_messages={"required": _("Écrivez ce que vous voulez ajouter.")},
@@ -191,6 +193,7 @@ class InformationForm(forms.Form):
 class DisagreeForm(forms.Form):
     reason = forms.CharField(
         label=_("Le problème n'est pas réglé ? Dites pourquoi"),
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("La plainte sera rouverte."),
         error_messages={"required": _("Dites pourquoi vous n'êtes pas d'accord.")},

@@ -189,8 +189,8 @@ def _moment(request: HttpRequest, name: str) -> datetime.datetime | None:
     text = _param(request, name)
     if not text:
         return None
-    try:
-        moment = parse_datetime(text.replace(" ", "+"))
+    try:  # ASCII only: parse_datetime's \d would also read fullwidth or Arabic-Indic digits
+        moment = parse_datetime(text.replace(" ", "+")) if text.isascii() else None
     except ValueError:
         moment = None
     if moment is None or timezone.is_naive(moment):
@@ -222,7 +222,7 @@ def _window(request: HttpRequest) -> tuple[datetime.datetime, datetime.datetime]
         if end is None:
             end = start + WINDOW
     except OverflowError as error:  # start_date=9999-12-31..., end_date=0001-01-01...
-        raise _out_of_range("end_date" if end is None else "start_date") from error
+        raise _out_of_range("end_date" if start is None else "start_date") from error  # the one given
     if end < start:
         raise Open311Error(400, _("end_date est avant start_date."))
     if end - start > WINDOW:

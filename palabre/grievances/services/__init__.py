@@ -8,7 +8,12 @@ from palabre.grievances.services.citizen import (
     tracking_lookup,
 )
 from palabre.grievances.services.common import normalize_code
-from palabre.grievances.services.filing import complaint_file, complaint_support
+from palabre.grievances.services.filing import (
+    DESCRIPTION_MAX_LENGTH,
+    complaint_description_clean,
+    complaint_file,
+    complaint_support,
+)
 from palabre.grievances.services.handling import (
     ReporterIdentity,
     complaint_acknowledge,
@@ -35,6 +40,7 @@ from palabre.grievances.services.statistics import stats_mark_stale, stats_refre
 from palabre.grievances.services.sweeps import auto_close_sweep, escalation_sweep, rating_request_sweep
 
 __all__ = [
+    "DESCRIPTION_MAX_LENGTH",
     "ReporterIdentity",
     "auto_close_sweep",
     "categories_ensure_defaults",
@@ -45,6 +51,7 @@ __all__ = [
     "complaint_add_information",
     "complaint_assign",
     "complaint_close",
+    "complaint_description_clean",
     "complaint_disagree",
     "complaint_file",
     "complaint_mark_duplicate",

@@ -19,6 +19,8 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 CODE_LENGTH = 4
 CODE_ATTEMPTS_PER_LENGTH = 8
 PREFIX_LENGTH = 3
+# The longest text a resident or an officer may write in one field (a description, a note, a reason).
+TEXT_MAX_LENGTH = 2000
 
 
 def check_may_handle(complaint: Complaint, by) -> None:
@@ -37,10 +39,17 @@ def check_status(complaint: Complaint, allowed: tuple[str, ...]) -> None:
 
 
 def require_text(value: str, *, field: str, message) -> str:
+    """The text stripped; ValidationError on `field` when empty (`message`) or longer than TEXT_MAX_LENGTH."""
     text = (value or "").strip()
     if not text:
         raise ValidationError({field: message}, code="required")
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ValidationError({field: too_long_message()}, code="too_long")
     return text
+
+
+def too_long_message() -> str:
+    return _("Trop long : %(count)s caractères au plus.") % {"count": TEXT_MAX_LENGTH}
 
 
 def add_event(

@@ -25,10 +25,19 @@ from palabre.grievances.models import (
     Severity,
     Status,
 )
-from palabre.grievances.services.common import add_event, new_tracking_code, notify_reporter
+from palabre.grievances.services.common import (
+    TEXT_MAX_LENGTH,
+    add_event,
+    new_tracking_code,
+    notify_reporter,
+    too_long_message,
+)
 from palabre.territory.models import Arrondissement, Commune, Village
 
 MODULE = "complaints"
+# What a description may hold, on every channel (a USSD answer stays far below the maximum).
+DESCRIPTION_MIN_LENGTH = 10
+DESCRIPTION_MAX_LENGTH = TEXT_MAX_LENGTH
 
 
 def _check_place(
@@ -47,6 +56,21 @@ def _check_place(
 def _check_category(commune: Commune, category: Category) -> None:
     if category.commune_id != commune.pk or not category.is_active:
         raise ValidationError({"category": _("Choisissez une catégorie de la commune.")})
+
+
+def complaint_description_clean(description: str) -> str:
+    """The description as kept (spaces joined), or ValidationError with what to change: the one rule of
+    every channel (the USSD prompt checks it as soon as it is typed; the others when filing). Empty is
+    allowed here: a voice message may stand for it (`complaint_file` checks that one of them is given)."""
+    description = " ".join((description or "").split())
+    if description and len(description) < DESCRIPTION_MIN_LENGTH:
+        raise ValidationError(
+            _("Trop court : écrivez au moins %(count)s lettres.") % {"count": DESCRIPTION_MIN_LENGTH},
+            code="too_short",
+        )
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(too_long_message(), code="too_long")
+    return description
 
 
 def _check_content(description: str, photo, voice_recording) -> None:
@@ -108,7 +132,10 @@ def complaint_file(
     if phone_is_training(reporter_phone):  # the phone simulator, outside demo mode
         raise ValidationError(SIMULATED_REFUSAL, code="simulated")
     now = now or timezone.now()
-    description = (description or "").strip()
+    try:
+        description = complaint_description_clean(description)
+    except ValidationError as error:
+        raise ValidationError({"description": error.messages}) from error
     _check_category(commune, category)
     arrondissement = _check_place(commune, arrondissement, village)
     _check_content(description, photo, voice_recording)

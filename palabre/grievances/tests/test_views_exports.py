@@ -18,8 +18,8 @@ def url(name, commune):
 @pytest.fixture
 def complaints(file_complaint, gbv):
     named = file_complaint(description='=HYPERLINK("http://x")', name_public=True)
-    anonymous = file_complaint(is_anonymous=True, description="Anonyme")
-    sensitive = file_complaint(category=gbv, description="Violences")
+    anonymous = file_complaint(is_anonymous=True, description="Anonyme au marché")
+    sensitive = file_complaint(category=gbv, description="Violences au marché")
     return named, anonymous, sensitive
 
 

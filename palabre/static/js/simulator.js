@@ -10,7 +10,8 @@
     event.preventDefault();
     var data = new FormData(form);
     if (event.submitter && event.submitter.name) { data.append(event.submitter.name, event.submitter.value); }
-    fetch(form.action, { method: "POST", body: data, headers: { "X-Simulator": "1" }, credentials: "same-origin" })
+    // getAttribute: the form has a button named "action", which form.action would return instead of the URL.
+    fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { "X-Simulator": "1" }, credentials: "same-origin" })
       .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.text(); })
       .then(function (html) {
         phone.innerHTML = html;

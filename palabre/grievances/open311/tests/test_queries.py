@@ -48,7 +48,7 @@ def test_updates_of_another_commune_are_not_listed(client, file_complaint, toffo
 def test_updates_skip_sensitive_and_internal_events(file_complaint, gbv):
     complaint = file_complaint()
     services.complaint_note(complaint=complaint, text="Interne", by=None)
-    file_complaint(category=gbv, description="Violence")
+    file_complaint(category=gbv, description="Violence au marché")
     rows = list(open311_updates(complaint.commune, **window()))
     assert [row["complaint__code"] for row in rows] == [complaint.code]
 

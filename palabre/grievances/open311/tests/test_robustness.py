@@ -52,7 +52,18 @@ def test_a_phone_with_odd_digits_is_a_400_that_says_why(client, bohicon, api_key
 def test_dates_at_the_edge_of_the_calendar_are_a_400(client, bohicon, fmt, params):
     response = client.get(f"{BASE}/requests.{fmt}", {"jurisdiction_id": "bohicon"} | params)
     assert response.status_code == 400
-    assert "entre l'an 1 et l'an 9999" in schema.read_errors(response, fmt)[0]["description"]
+    description = schema.read_errors(response, fmt)[0]["description"]
+    assert "entre l'an 1 et l'an 9999" in description
+    assert description.split()[0] in params  # a parameter given is named, never the derived one
+
+
+@pytest.mark.parametrize(
+    "digits", ["\uff12\uff10\uff12\uff16-11-01T00:00:00Z", "\u0662\u0660\u0662\u0666-11-01T00:00:00Z"]
+)
+def test_dates_in_other_digits_are_a_400(client, bohicon, digits):
+    response = client.get(f"{BASE}/requests.json", {"jurisdiction_id": "bohicon", "start_date": digits})
+    assert response.status_code == 400
+    assert "start_date invalide" in schema.read_errors(response, "json")[0]["description"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -61,3 +72,10 @@ def test_dates_near_the_edge_that_fit_are_answered(client, file_complaint, fmt):
     assert client.get(f"{BASE}/requests.{fmt}", params).status_code == 200
     params = {"jurisdiction_id": "bohicon", "end_date": "0001-06-01T00:00:00Z"}
     assert client.get(f"{BASE}/requests.{fmt}", params).status_code == 200
+
+
+def test_a_description_too_short_gets_the_services_words(client, api_key):
+    response = post_request(client, "json", **valid_post(api_key, description="Fuite"))
+    assert response.status_code == 400
+    assert "Trop court : écrivez au moins 10 lettres." in schema.read_errors(response, "json")[0]["description"]
+    assert not Complaint.objects.exists()

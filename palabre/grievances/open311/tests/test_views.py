@@ -366,7 +366,7 @@ def test_updates_list_public_events_with_fixmystreet_states(client, file_complai
     services.complaint_acknowledge(complaint=complaint, by=None, message="Nous avons bien reçu.")
     services.complaint_note(complaint=complaint, text="Secret interne", by=None)
     services.complaint_resolve(complaint=complaint, message="Pompe réparée.", by=None)
-    file_complaint(category=gbv, description="Violence")
+    file_complaint(category=gbv, description="Violence au marché")
     response = client.get(f"{BASE}/servicerequestupdates.{fmt}", {"jurisdiction_id": "bohicon"})
     assert response.status_code == 200
     items = schema.read(response, fmt, root="service_requests_updates", item="request_update")
