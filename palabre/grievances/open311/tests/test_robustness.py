@@ -77,5 +77,6 @@ def test_dates_near_the_edge_that_fit_are_answered(client, file_complaint, fmt):
 def test_a_description_too_short_gets_the_services_words(client, api_key):
     response = post_request(client, "json", **valid_post(api_key, description="Fuite"))
     assert response.status_code == 400
-    assert "Trop court : écrivez au moins 10 lettres." in schema.read_errors(response, "json")[0]["description"]
+    (error,) = schema.read_errors(response, "json")
+    assert "Trop court : écrivez au moins 10 lettres." in error["description"]
     assert not Complaint.objects.exists()
