@@ -43,4 +43,3 @@ def test_an_sms_too_short_gets_the_services_words(bohicon):
                              gateway="test", inbound_id=1)  # fmt: skip
     assert sms_dispatch(context, "PLAINTE Panne").text == TOO_SHORT
     assert not Complaint.objects.exists()
-
