@@ -1,6 +1,9 @@
-"""Suite-wide test configuration. App fixtures live in each app's tests/conftest.py."""
+"""Suite-wide test configuration. Places shared by every app (bohicon, toffo, passagon, saclo, village) come
+from the plugin below; what only one app needs lives in that app's tests/conftest.py."""
 
 import pytest
+
+pytest_plugins = ["palabre.territory.tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -223,6 +223,15 @@ AT_TOKEN = os.environ.get("PALABRE_AT_TOKEN", "")
 # Days the inbound log keeps a request's trace (status, times, keyed hashes; never its text): what the rate
 # limits and the staff's "block this number" need. `manage.py channels_sweep` deletes older rows.
 INBOUND_RETENTION_DAYS = int(os.environ.get("PALABRE_INBOUND_RETENTION_DAYS", "3"))
+# Providers whose webhooks are served at /channels/<name>/<kind>/ (dotted paths of InboundGateway classes,
+# comma-separated; like RapidPro's CHANNEL_TYPES). The console gateway, which checks no signature, is added
+# in demo mode only. Each one has its setup page for the platform administrator: /plateforme/passerelles/.
+INBOUND_GATEWAYS = env_list(
+    "PALABRE_INBOUND_GATEWAYS",
+    "palabre.channels.gateways.africastalking.AfricasTalkingGateway,"
+    "palabre.channels.gateways.twilio.TwilioGateway,"
+    "palabre.channels.gateways.whatsapp.WhatsAppGateway",
+) + (["palabre.channels.gateways.console.ConsoleGateway"] if DEMO_MODE else [])
 # Messages of these outbox kinds go through another gateway than the SMS one.
 OUTBOX_GATEWAYS = {"whatsapp.reply": "palabre.channels.gateways.whatsapp.WhatsAppGateway"}
 # The platform's USSD code; a commune's extension follows it (*384*229*7# reaches the commune "7").

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:commune_slug>/budget/", include("palabre.budgeting.urls")),
     path("channels/", include("palabre.channels.webhook_urls")),
     path("simulator/", include("palabre.channels.simulator_urls")),
+    path("plateforme/passerelles/", include("palabre.channels.gateway_urls")),
     path("<slug:commune_slug>/gestion/canaux/", include("palabre.channels.urls_commune")),
     path("<slug:commune_slug>/gestion/sms/", include("palabre.channels.sms.urls")),
     path("", include("palabre.territory.urls")),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from palabre.core.choices import AgeBand, Gender, age_band_for
+from palabre.territory.fields import arrondissement_field, village_field
 
 
 class UserManager(BaseUserManager):
@@ -41,22 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     gender = models.CharField(_("genre"), max_length=1, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
-    arrondissement = models.ForeignKey(
-        "territory.Arrondissement",
-        verbose_name=_("arrondissement"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        "territory.Village",
-        verbose_name=_("village ou quartier"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    arrondissement = arrondissement_field()
+    village = village_field()
     profile_consent_at = models.DateTimeField(_("consentement au profil donné le"), null=True, blank=True)
 
     objects = UserManager()

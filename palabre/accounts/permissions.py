@@ -1,5 +1,6 @@
 """Who may open staff pages. Every mismatch answers 404 so nobody learns what exists."""
 
+from collections.abc import Collection
 from typing import Protocol, cast
 
 from django.http import Http404, HttpRequest
@@ -28,7 +29,7 @@ def _require_verified_staff(request: HttpRequest) -> User:
 
 
 def access_commune_staff(
-    request: HttpRequest, commune_slug: str, roles=tuple(COMMUNE_ROLES)
+    request: HttpRequest, commune_slug: str, roles: Collection[str] = tuple(COMMUNE_ROLES)
 ) -> tuple[Commune, Membership]:
     """The commune and the viewer's membership there, if they signed in with their second factor and hold
     one of `roles` in THAT commune."""

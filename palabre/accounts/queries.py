@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from phonenumber_field.phonenumber import PhoneNumber
 
 from palabre.accounts.models import Membership, OneTimeCode, Role, User
 from palabre.territory.models import Commune
@@ -41,6 +42,12 @@ def needs_staff_password(user: User) -> bool:
     if user.has_usable_password():
         return False
     return user.is_superuser or user.memberships.exists()
+
+
+def user_by_phone(phone: PhoneNumber | str) -> User | None:
+    """The account of this phone number (E.164 text or PhoneNumber), or None: the one lookup every channel
+    adapter uses to know whether a caller has an account."""
+    return User.objects.filter(phone=phone).first()
 
 
 def participant_traits(user: User | None) -> dict:

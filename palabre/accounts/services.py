@@ -3,12 +3,14 @@
 import datetime
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -88,7 +90,9 @@ def _retry_at(sends: list[datetime.datetime], limit: int) -> datetime.datetime |
     return sorted(sends)[-limit] + RATE_WINDOW
 
 
-def _wait_until(recent, *, phone: PhoneNumber, ip_hash: str, per_phone: int, per_ip: int):
+def _wait_until(
+    recent: QuerySet[Any], *, phone: PhoneNumber, ip_hash: str, per_phone: int, per_ip: int
+) -> datetime.datetime | None:
     """When a new attempt is allowed again, if `recent` attempts (within the hour) reached a limit."""
     waits = [
         _retry_at(list(recent.filter(phone=phone).values_list("created_at", flat=True)), per_phone),
@@ -109,7 +113,9 @@ def _check_send_limits(*, phone: PhoneNumber, ip_hash: str, now: datetime.dateti
         raise OtpRateLimited(retry_at=retry_at, now=now)
 
 
-def staff_password_check(*, phone: PhoneNumber, password: str, ip: str, request=None) -> User | None:
+def staff_password_check(
+    *, phone: PhoneNumber, password: str, ip: str, request: HttpRequest | None = None
+) -> User | None:
     """The staff member with this number and password, or None (the failure is counted). After too many
     wrong passwords for this number or from this connection within the hour, raises StaffLoginLimited
     before even checking the password."""
@@ -236,14 +242,29 @@ class Profile:
 EMPTY_PROFILE = Profile(gender="", birth_year=None, arrondissement=None, village=None)
 
 
+PROFILE_FIELDS = (
+    "display_name",
+    "gender",
+    "birth_year",
+    "arrondissement_id",
+    "village_id",
+    "profile_consent_at",
+)
+
+
 def profile_update(*, user: User, display_name: str, profile: Profile, consent: bool, by: User) -> User:
-    """Save the optional profile, kept only with consent: without it every trait is cleared."""
+    """Save the optional profile, kept only with consent: without it every trait is cleared.
+
+    Audited without personal data: the event names the fields that changed and whether consent holds,
+    never their values (the log cannot be edited, and "delete my account" must leave nothing of the
+    person in it). Saving an unchanged profile records nothing."""
     if profile.village and profile.village.arrondissement_id != getattr(profile.arrondissement, "pk", None):
         raise ValidationError(
             _("Ce village n'est pas dans l'arrondissement choisi."), code="village_mismatch"
         )
     kept = profile if consent else EMPTY_PROFILE
     with transaction.atomic():
+        before = {name: getattr(user, name) for name in PROFILE_FIELDS}
         user.display_name = display_name
         user.gender = kept.gender
         user.birth_year = kept.birth_year
@@ -254,6 +275,14 @@ def profile_update(*, user: User, display_name: str, profile: Profile, consent: 
         elif user.profile_consent_at is None:
             user.profile_consent_at = timezone.now()
         user.save()
+        changed = [name.removesuffix("_id") for name in PROFILE_FIELDS if getattr(user, name) != before[name]]
+        if changed:
+            audit_record(
+                action="accounts.profile_updated",
+                actor_id=by.pk,
+                target=user,
+                data={"user_id": user.pk, "fields": changed, "consent": consent},
+            )
     return user
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.budgeting.tally import RULES
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.validators import validate_photo
+from palabre.territory.fields import arrondissement_field, village_field
 
 
 class BallotKind(models.TextChoices):
@@ -111,14 +112,7 @@ class Envelope(models.Model):
     cycle = models.ForeignKey(
         Cycle, verbose_name=_("budget"), on_delete=models.CASCADE, related_name="envelopes"
     )
-    arrondissement = models.ForeignKey(
-        "territory.Arrondissement",
-        verbose_name=_("arrondissement"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    arrondissement = arrondissement_field()
     amount = models.PositiveBigIntegerField(_("montant (FCFA)"))
 
     class Meta:
@@ -175,22 +169,8 @@ class Proposal(models.Model):
     number = models.PositiveIntegerField(_("numéro"))
     title = models.CharField(_("titre"), max_length=120)
     description = models.TextField(_("description"))
-    arrondissement = models.ForeignKey(
-        "territory.Arrondissement",
-        verbose_name=_("arrondissement"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        "territory.Village",
-        verbose_name=_("village ou quartier"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    arrondissement = arrondissement_field()
+    village = village_field()
     photo = models.FileField(
         _("photo"), upload_to="budgeting/%Y/%m/", blank=True, validators=[validate_photo]
     )
@@ -284,14 +264,7 @@ class VoterRecord(models.Model):
     voted_on = models.DateField(_("a voté le"), default=timezone.localdate)
     gender = models.CharField(_("genre"), max_length=1, choices=Gender.choices, blank=True)
     age_band = models.CharField(_("tranche d'âge"), max_length=5, choices=AgeBand.choices, blank=True)
-    arrondissement = models.ForeignKey(
-        "territory.Arrondissement",
-        verbose_name=_("arrondissement"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    arrondissement = arrondissement_field()
 
     class Meta:
         verbose_name = _("émargement")

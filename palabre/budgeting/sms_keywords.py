@@ -18,40 +18,39 @@ Voting by SMS:
 National-language keywords are proposals awaiting native review (docs/channels.md).
 """
 
-import dataclasses
 import re
 
-from django.db import transaction
 from django.utils.text import Truncator
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 
-from palabre.budgeting.channels import (
-    caller_residence,
-    declare_residence,
-    ideas_cycle,
-    phone_voter,
-    short_money,
-    voting_cycle,
-)
+from palabre.budgeting.channels.shared import ideas_cycle, short_money, voting_cycle
 from palabre.budgeting.models import BallotKind, Cycle, Envelope, Proposal
 from palabre.budgeting.queries.cycles import public_cycles
+from palabre.budgeting.queries.voting import envelopes_by_number, has_arrondissement_envelopes
 from palabre.budgeting.services.proposals import DESCRIPTION_LENGTH, proposal_submit
-from palabre.budgeting.services.voters import Voter, age_eligibility, envelopes_for
+from palabre.budgeting.services.voters import (
+    Residence,
+    age_stated,
+    envelopes_for,
+    residence_for,
+    voter_for_phone,
+)
 from palabre.budgeting.services.voting import (
     RECEIPT_LENGTH,
+    BallotChoice,
     BallotRejected,
-    ballot_cast,
+    Receipt,
     ballot_proposals,
+    ballots_cast,
     format_receipt,
     normalise_receipt,
     receipt_ballot,
 )
-from palabre.channels import router
 from palabre.channels.router import InboundContext, Reply
 from palabre.channels.sms.places import take_arrondissement, take_commune
 from palabre.channels.sms.segments import segment_info, split_at_words
 from palabre.core.services import sms_queue
-from palabre.territory.models import Arrondissement
+from palabre.territory.models import Commune
 
 VOTE = "budget_vote"
 PROJECTS = "budget_projects"
@@ -73,39 +72,7 @@ IDEA_TITLE_CHARS = 60
 PART_MARK = "(9/9) "
 
 
-def register() -> None:
-    """Called from BudgetingConfig.ready()."""
-    router.register_sms_keyword(
-        VOTE,
-        KEYWORDS[VOTE],
-        vote_by_sms,
-        help_text=pgettext_lazy("sms", "VOTE <numéros> : voter au budget participatif"),
-        order=40,
-    )
-    router.register_sms_keyword(
-        PROJECTS,
-        KEYWORDS[PROJECTS],
-        projects_by_sms,
-        help_text=pgettext_lazy("sms", "PROJETS : les projets soumis au vote"),
-        order=41,
-    )
-    router.register_sms_keyword(
-        IDEA,
-        KEYWORDS[IDEA],
-        idea_by_sms,
-        help_text=pgettext_lazy("sms", "IDEE <texte> : proposer un projet"),
-        order=42,
-    )
-    router.register_sms_keyword(
-        RECEIPT,
-        KEYWORDS[RECEIPT],
-        receipt_by_sms,
-        help_text=pgettext_lazy("sms", "RECU <code> : vérifier que votre vote est compté"),
-        order=43,
-    )
-
-
-def _commune(context: InboundContext, text: str):
+def _commune(context: InboundContext, text: str) -> tuple[Commune | None, str]:
     """(the commune named first in the text, else the phone's, and the rest of the text). A commune's own
     number (`context.commune_bound`) acts in that commune only: another commune's name is not taken."""
     named, rest = take_commune(text)
@@ -118,7 +85,7 @@ def _ask_commune(example: str) -> str:
     return pgettext("sms", "Palabre : indiquez votre commune. Exemple : %(example)s") % {"example": example}
 
 
-def _not_voting(commune) -> str:
+def _not_voting(commune: Commune) -> str:
     return pgettext("sms", "Palabre : pas de vote du budget participatif en cours à %(commune)s.") % {
         "commune": commune.name
     }
@@ -126,7 +93,8 @@ def _not_voting(commune) -> str:
 
 # VOTE --------------------------------------------------------------------------------------------------
 def vote_by_sms(context: InboundContext, text: str) -> str | Reply:
-    """VOTE [commune] [arrondissement] [18+] 3 7 12 (or 3:5 7:5): cast the ballot(s), reply the receipt(s)."""
+    """VOTE [commune] [arrondissement] [18+] 3 7 12 (or 3:5 7:5): cast the ballot(s), reply the receipt(s).
+    Who may vote where, and whether "18+" counts, is decided by services/voters.py like on every channel."""
     commune, text = _commune(context, text)
     if commune is None:
         return _ask_commune("VOTE Bohicon 3 7 12")
@@ -141,26 +109,21 @@ def vote_by_sms(context: InboundContext, text: str) -> str | Reply:
     choices, age = parsed
     try:
         ballots = _ballots_by_envelope(cycle, choices)
-        residence = caller_residence(context.phone)
-        declared = _declared_residence(ballots, residence, named)
-        voter = _voter(context, cycle, residence or (declared.pk if declared else None), age)
-        receipts = _cast_all(ballots, voter, context.phone, declared, typed=typed)
     except _Refused as refused:
         return Reply(text=refused.text, commune_id=commune.pk)
+    residence = residence_for(context.phone, commune_id=commune.pk, named=named)
+    voter = voter_for_phone(
+        context.phone, channel=context.channel, residence=residence, old_enough=age_stated(cycle, age)
+    )
+    try:
+        receipts = ballots_cast(voter=voter, ballots=ballots, residence_named=residence.named)
+    except BallotRejected as rejected:
+        return Reply(text=_refusal(rejected, ballots, residence, typed=typed), commune_id=commune.pk)
     return Reply(text=_receipts_text(receipts), commune_id=commune.pk)
 
 
-def _voter(context: InboundContext, cycle: Cycle, arrondissement: int | None, age: int | None) -> Voter:
-    """The voter behind the phone; an age written in the SMS ("18+") counts only when the phone never
-    declared one (a declared age band below the minimum is not overridden by the SMS)."""
-    voter = phone_voter(context, arrondissement=arrondissement)
-    if age is not None and age >= (cycle.minimum_age or 0) and age_eligibility(cycle, voter) is None:
-        return dataclasses.replace(voter, declared_minimum_age=True)
-    return voter
-
-
 class _Refused(Exception):
-    """The SMS cannot be counted; `text` says why."""
+    """The SMS cannot be read as ballots; `text` says why."""
 
     def __init__(self, text: str):
         super().__init__(text)
@@ -171,7 +134,8 @@ def parse_choices(text: str) -> tuple[list[tuple[int, int | None]], int | None] 
     """`3 7 12` -> ([(3, None), (7, None), (12, None)], None); `18+ 3:5, 7:5` -> ([(3, 5), (7, 5)], 18).
     None when a word is neither a number, number:points nor an age."""
     text = re.sub(r"\s*([:=])\s*", r"\1", text or "")
-    choices, age = [], None
+    choices: list[tuple[int, int | None]] = []
+    age = None
     for word in re.split(r"[\s,;]+", text.strip()):
         if not word:
             continue
@@ -194,42 +158,18 @@ def _vote_example(cycle: Cycle) -> str:
     return pgettext("sms", "Palabre : écrivez VOTE puis les numéros des projets. Exemple : VOTE 3 7 12")
 
 
-def _ballots_by_envelope(cycle: Cycle, choices) -> dict[Envelope, list[tuple[int, int | None]]]:
+def _ballots_by_envelope(cycle: Cycle, choices: list[tuple[int, int | None]]) -> list[BallotChoice]:
     """The choices split by the envelope whose ballot holds each number (unknown number: refused)."""
-    where: dict[int, Envelope] = {}
-    for envelope in cycle.envelopes.select_related("cycle__commune", "arrondissement"):
-        where.update(dict.fromkeys(ballot_proposals(envelope), envelope))
-    ballots: dict[Envelope, list] = {}
+    where = envelopes_by_number(cycle)
+    grouped: dict[Envelope, list[tuple[int, int | None]]] = {}
     for number, points in choices:
         if number not in where:
             raise _Refused(_palabre(BallotRejected("unknown_project", number=number).message))
-        ballots.setdefault(where[number], []).append((number, points))
-    return ballots
+        grouped.setdefault(where[number], []).append((number, points))
+    return [_ballot(envelope, chosen) for envelope, chosen in grouped.items()]
 
 
-def _declared_residence(
-    ballots, residence: int | None, named: Arrondissement | None
-) -> Arrondissement | None:
-    """The arrondissement this SMS declares the voter lives in, when the phone never declared one and votes
-    in an arrondissement's envelope: it must name it (`VOTE Passagon 11 12`)."""
-    if residence is not None:
-        return None
-    for envelope, choices in ballots.items():
-        if envelope.is_commune_wide or (named is not None and named.pk == envelope.arrondissement_id):
-            continue
-        numbers = " ".join(str(number) for number, _points in choices)
-        raise _Refused(
-            pgettext(
-                "sms",
-                "Palabre : les projets %(numbers)s sont ceux de %(arrondissement)s. Si vous y habitez, "
-                "envoyez : VOTE %(arrondissement)s %(numbers)s",
-            )
-            % {"numbers": numbers, "arrondissement": envelope.arrondissement.name}
-        )
-    return named if named is not None and any(not e.is_commune_wide for e in ballots) else None
-
-
-def _numbers_and_points(envelope: Envelope, choices) -> tuple[list[int], list[int] | None]:
+def _ballot(envelope: Envelope, choices: list[tuple[int, int | None]]) -> BallotChoice:
     numbers = [number for number, _points in choices]
     given = [points for _number, points in choices if points is not None]
     if envelope.cycle.ballot_kind != BallotKind.CUMULATIVE:
@@ -237,12 +177,23 @@ def _numbers_and_points(envelope: Envelope, choices) -> tuple[list[int], list[in
             raise _Refused(
                 pgettext("sms", "Palabre : ce vote ne se fait pas par points. Exemple : VOTE 3 7 12")
             )
-        return numbers, None
-    return numbers, given
+        return BallotChoice(envelope, numbers)
+    return BallotChoice(envelope, numbers, given)
 
 
-def _refusal(envelope: Envelope, rejected: BallotRejected, *, several: bool, typed: str) -> str:
-    """The refusal in the voter's language, naming the envelope when the SMS held several ballots."""
+def _refusal(
+    rejected: BallotRejected, ballots: list[BallotChoice], residence: Residence, *, typed: str
+) -> str:
+    """The refusal in the voter's language, naming the envelope when the SMS held several ballots. A phone
+    that never declared its arrondissement is told to name it to vote in that arrondissement's envelope."""
+    envelope = rejected.envelope
+    if rejected.code == "wrong_envelope" and not residence.is_known and envelope and envelope.arrondissement:
+        choice = next(choice for choice in ballots if choice.envelope == envelope)
+        return pgettext(
+            "sms",
+            "Palabre : les projets %(numbers)s sont ceux de %(arrondissement)s. Si vous y habitez, "
+            "envoyez : VOTE %(arrondissement)s %(numbers)s",
+        ) % {"numbers": " ".join(map(str, choice.numbers)), "arrondissement": envelope.arrondissement.name}
     text = rejected.message
     if rejected.code == "age_unknown":
         text = pgettext(
@@ -252,7 +203,7 @@ def _refusal(envelope: Envelope, rejected: BallotRejected, *, several: bool, typ
         ) % {"age": rejected.params["age"], "typed": " ".join(typed.split())}
     if rejected.code == "points_missing":
         text = f"{text} {pgettext('sms', 'Exemple : VOTE 3:5 7:5')}"
-    if several:
+    if len(ballots) > 1 and envelope is not None:
         text = f"{envelope} : {text}"
     return _palabre(text)
 
@@ -263,24 +214,7 @@ def _palabre(text: str) -> str:
     return pgettext("sms", "Palabre : %(text)s") % {"text": text.replace("\u202f", " ")}
 
 
-def _cast_all(ballots, voter: Voter, phone: str, declared: Arrondissement | None, *, typed: str) -> list:
-    """Cast every ballot in one transaction: all counted, or (one refused by `ballot_cast`, whose checks
-    are every channel's) none, the refusal naming its envelope."""
-    receipts = []
-    try:
-        with transaction.atomic():
-            if declared is not None:
-                declare_residence(phone, declared)
-            for envelope, choices in ballots.items():
-                numbers, points = _numbers_and_points(envelope, choices)
-                receipts.append(ballot_cast(envelope=envelope, voter=voter, numbers=numbers, points=points))
-    except BallotRejected as rejected:
-        envelope = list(ballots)[len(receipts)]  # the one after those cast (and now rolled back)
-        raise _Refused(_refusal(envelope, rejected, several=len(ballots) > 1, typed=typed)) from rejected
-    return receipts
-
-
-def _receipts_text(receipts) -> str:
+def _receipts_text(receipts: list[Receipt]) -> str:
     if len(receipts) == 1:
         code = format_receipt(receipts[0].code)
         return pgettext(
@@ -308,7 +242,7 @@ def projects_by_sms(context: InboundContext, text: str) -> str | Reply:
     if cycle is None:
         return _not_voting(commune) + _ideas_hint(commune, context)
     named, _rest = take_arrondissement(text, commune=commune)
-    residence = caller_residence(context.phone) or (named.pk if named else None)
+    residence = residence_for(context.phone, commune_id=commune.pk, named=named).arrondissement_id
     lines = [_rule_line(cycle)]
     for envelope in envelopes_for(cycle, residence):
         projects = sorted(ballot_proposals(envelope).values(), key=lambda project: project.number)
@@ -317,7 +251,7 @@ def projects_by_sms(context: InboundContext, text: str) -> str | Reply:
             % {"envelope": envelope, "amount": short_money(envelope.amount)}
         )
         lines += [_project_line(project) for project in projects]
-    if residence is None and cycle.envelopes.filter(arrondissement__isnull=False).exists():
+    if residence is None and has_arrondissement_envelopes(cycle):
         lines.append(pgettext("sms", "Ceux de votre arrondissement : PROJETS <arrondissement>"))
     parts = pack_lines(lines)
     if len(parts) == 1:
@@ -333,7 +267,7 @@ def projects_by_sms(context: InboundContext, text: str) -> str | Reply:
     return Reply(text="", commune_id=commune.pk)
 
 
-def _ideas_hint(commune, context: InboundContext) -> str:
+def _ideas_hint(commune: Commune, context: InboundContext) -> str:
     if ideas_cycle(commune, channel=context.channel) is None:
         return ""
     return " " + pgettext("sms", "Proposez une idée : IDEE <votre idée>")

@@ -68,3 +68,39 @@ def credential_for(gateway: str, commune_id: int | None = None) -> ResolvedCrede
 def active_credentials(gateway: str) -> list[ResolvedCredential]:
     """Every active credential of `gateway` (a webhook signed with any of them is genuine)."""
     return [_resolved(item) for item in GatewayCredential.objects.filter(gateway=gateway, is_active=True)]
+
+
+@dataclass(frozen=True)
+class SecretState:
+    """Whether one secret field of a credential is set, and where (never the value): `owner` names the
+    credential (its commune, else None for the platform's), `variable` the environment variable it is read
+    from when the field holds `env:NAME` ("" when it is stored in the database)."""
+
+    owner: str | None
+    sender: str
+    field: str
+    variable: str
+    is_set: bool
+
+
+def credential_secret_states(gateway: str, fields: tuple[str, ...]) -> list[SecretState]:
+    """For each active credential of `gateway` (the platform's first), whether each of `fields` is set."""
+    credentials = (
+        GatewayCredential.objects.filter(gateway=gateway, is_active=True)
+        .select_related("commune")
+        .order_by("commune__name", "pk")
+    )
+    states = []
+    for credential in sorted(credentials, key=lambda item: item.commune is not None):
+        for name in fields:
+            value: str = getattr(credential, name)
+            states.append(
+                SecretState(
+                    owner=credential.commune.name if credential.commune is not None else None,
+                    sender=credential.sender,
+                    field=name,
+                    variable=value.removeprefix(ENV_PREFIX) if value.startswith(ENV_PREFIX) else "",
+                    is_set=bool(resolve_secret(value)),
+                )
+            )
+    return states

@@ -16,23 +16,22 @@ anonymous complaint) calls `palabre.channels.privacy.caller_forget()`: the numbe
 from this request and the caller's recent ones. `inbound_sweep` deletes rows after the retention period.
 
 Handlers are found by dotted path (the channel engines live in `channels/ussd/`, `channels/sms/`,
-`channels/voice/`); until an engine exists, a small default answers. Handler signature:
+`channels/voice/`, which import this module). Handler signature:
 `handler(context: InboundContext, inbound: Inbound) -> Reply`.
 """
 
-import functools
-import importlib.util
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import pgettext
 
-from palabre.channels import defaults, privacy
+from palabre.channels import privacy
 from palabre.channels.gateways.base import Inbound, InboundGateway
 from palabre.channels.models import DeliveryReport, InboundKind, InboundMessage
 from palabre.channels.phones import phone_profile
@@ -47,27 +46,23 @@ logger = logging.getLogger(__name__)
 
 Status = InboundMessage.Status
 
-# The channel engines' entry points, and the default used while an engine does not exist yet (None: the
-# engine is there).
-HANDLERS: dict[str, tuple[str, str | None]] = {
-    "ussd": ("palabre.channels.ussd.service.handle_ussd", "palabre.channels.defaults.handle_ussd"),
-    "sms": ("palabre.channels.sms.dispatch.handle_sms", None),
-    "voice": ("palabre.channels.voice.service.handle_voice", "palabre.channels.defaults.handle_voice"),
-    "voice_note": (
-        "palabre.channels.voice.service.handle_voice_note",
-        "palabre.channels.defaults.handle_voice_note",
-    ),
+# The channel engines' entry points (dotted paths: the engines import this module).
+HANDLERS: dict[str, str] = {
+    "ussd": "palabre.channels.ussd.service.handle_ussd",
+    "sms": "palabre.channels.sms.dispatch.handle_sms",
+    "voice": "palabre.channels.voice.service.handle_voice",
+    "voice_note": "palabre.channels.voice.service.handle_voice_note",
 }
 # Longer texts are refused before any work: a long SMS is ~1,000 characters, a WhatsApp message up to 4,096.
 MAX_TEXT_LENGTH = 5000
 # Runs of one step that met a concurrent SQLite writer before it is run holding the write lock throughout.
 STEP_ATTEMPTS = 2
 # What answers a retry of a request already handled, where the protocol needs an answer (a screen).
-REDISPLAYS = {
+REDISPLAYS: dict[str, str] = {
     InboundKind.USSD: "palabre.channels.ussd.service.redisplay_ussd",
     InboundKind.VOICE: "palabre.channels.voice.service.redisplay_voice",
 }
-CHANNEL_OF_KIND = {
+CHANNEL_OF_KIND: dict[str, str] = {
     InboundKind.USSD: Channel.USSD,
     InboundKind.SMS: Channel.SMS,
     InboundKind.VOICE: Channel.VOICE,
@@ -75,24 +70,13 @@ CHANNEL_OF_KIND = {
 }
 
 
-def handler_for(inbound: Inbound):
+def handler_for(inbound: Inbound) -> Callable[[InboundContext, Inbound], Reply]:
     """The engine's handler for this request: WhatsApp text goes to SMS dispatch, voice notes to voice."""
     if inbound.kind == InboundKind.WHATSAPP:
         name = "voice_note" if inbound.media_id else "sms"
     else:
         name = inbound.kind
-    engine_path, default_path = HANDLERS[name]
-    if default_path is None or _module_exists(engine_path.rsplit(".", 1)[0]):
-        return import_string(engine_path)
-    return import_string(default_path)
-
-
-@functools.cache  # a module does not appear or vanish while the process runs
-def _module_exists(dotted: str) -> bool:
-    try:
-        return importlib.util.find_spec(dotted) is not None
-    except ModuleNotFoundError:  # its package does not exist either
-        return False
+    return import_string(HANDLERS[name])
 
 
 @dataclass(frozen=True)
@@ -130,7 +114,7 @@ def inbound_handle(*, gateway: InboundGateway, inbound: Inbound) -> Handled:
             phone=inbound.phone,
             commune=(
                 Commune.objects.filter(pk=inbound.commune_id).first()
-                if bound
+                if inbound.commune_id is not None
                 else (profile.commune if profile else None)
             ),
             language=language,
@@ -159,13 +143,13 @@ def _store(gateway_name: str, inbound: Inbound, key: str) -> InboundMessage:
         return InboundMessage.objects.get(**unique)
 
 
-def _alone_or_savepoint():
+def _alone_or_savepoint() -> AbstractContextManager[Any]:
     """A single INSERT needs no transaction of its own (autocommit: one round trip instead of BEGIN,
     INSERT, COMMIT); inside a caller's transaction, a savepoint keeps a duplicate key from breaking it."""
     return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
 
 
-def _already_received(gateway, inbound: Inbound) -> str:
+def _already_received(gateway: InboundGateway, inbound: Inbound) -> str:
     """The answer to a retry of a request already answered (replies are not stored): the USSD screen or
     voice question the session is at, else a short notice where the protocol needs one (USSD, voice), and
     nothing where the first answer went by SMS (it was sent once)."""
@@ -177,7 +161,7 @@ def _already_received(gateway, inbound: Inbound) -> str:
     return gateway.render_reply(inbound.kind, reply or Reply())
 
 
-def _finish(message: InboundMessage, *, status: str, commune_id=None, error: str = "") -> None:
+def _finish(message: InboundMessage, *, status: str, commune_id: int | None = None, error: str = "") -> None:
     message.status = status
     message.error = error
     message.processed_at = timezone.now()
@@ -194,13 +178,23 @@ REFUSALS = frozenset({Status.BLOCKED, Status.LIMITED, Status.TOO_LONG})
 def _refusal(status: str, kind: str) -> Reply:
     """The short answer to a request refused with `status` (the same on a retry)."""
     if status == Status.BLOCKED:
-        return defaults.blocked_reply(kind)
+        return _blocked_reply(kind)
     if status == Status.LIMITED:
         return Reply(text=rate_limited_text())
     return Reply(text=pgettext("sms", "Votre message est trop long. Merci de l'écrire plus court."))
 
 
-def _refuse(message, gateway, inbound: Inbound, status: str) -> Handled:
+def _blocked_reply(kind: str) -> Reply:
+    """Blocked numbers get no text by SMS or WhatsApp (no cost, no argument); USSD and voice need one."""
+    if kind in (InboundKind.SMS, InboundKind.WHATSAPP):
+        return Reply()
+    text = pgettext("sms", "Ce numéro ne peut plus utiliser ce service. Contactez votre mairie.")
+    if kind == InboundKind.VOICE:
+        return Reply(voice=(Say(text=text),))
+    return Reply(text=text)
+
+
+def _refuse(message: InboundMessage, gateway: InboundGateway, inbound: Inbound, status: str) -> Handled:
     reply = _refusal(status, inbound.kind)
     with transaction.atomic():
         _finish(message, status=status)
@@ -210,7 +204,9 @@ def _refuse(message, gateway, inbound: Inbound, status: str) -> Handled:
     return Handled(message, gateway.render_reply(inbound.kind, reply))
 
 
-def _process(message, gateway, inbound: Inbound, context: InboundContext) -> Handled:
+def _process(
+    message: InboundMessage, gateway: InboundGateway, inbound: Inbound, context: InboundContext
+) -> Handled:
     try:
         for _attempt in range(1, STEP_ATTEMPTS):
             try:
@@ -228,7 +224,14 @@ def _process(message, gateway, inbound: Inbound, context: InboundContext) -> Han
         return Handled(message, gateway.render_reply(inbound.kind, sorry))
 
 
-def _process_once(message, gateway, inbound: Inbound, context: InboundContext, *, deferred: bool) -> Handled:
+def _process_once(
+    message: InboundMessage,
+    gateway: InboundGateway,
+    inbound: Inbound,
+    context: InboundContext,
+    *,
+    deferred: bool,
+) -> Handled:
     with _step_transaction(deferred=deferred), privacy.forgetting() as forget:
         locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
         if locked.is_final:  # a concurrent retry answered it while we waited for the lock
@@ -265,9 +268,11 @@ def _step_transaction(*, deferred: bool) -> Iterator[None]:
         connection.transaction_mode = configured
 
 
-def _record_delivery(message: InboundMessage, gateway, inbound: Inbound) -> InboundMessage:
+def _record_delivery(message: InboundMessage, gateway: InboundGateway, inbound: Inbound) -> InboundMessage:
     """Keep the latest status per sent message; a final status is never replaced by an earlier one."""
     update = inbound.delivery
+    if update is None:  # a gateway parses every delivery report with its update
+        raise ValueError("a delivery report without its update")
     with transaction.atomic():
         report, created = DeliveryReport.objects.select_for_update().get_or_create(
             gateway=gateway.name,

@@ -12,6 +12,7 @@ counts in a ballot, an idea, a complaint or a support (see the end of this modul
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +22,12 @@ from django.utils.translation import gettext_lazy
 from palabre.channels.models import PhoneProfile
 from palabre.core.keyed import phone_key
 from palabre.core.services import audit_record
+
+if TYPE_CHECKING:
+    from phonenumber_field.phonenumber import PhoneNumber
+
+    from palabre.accounts.models import User
+    from palabre.territory.models import Commune
 
 
 def phone_profile(phone: str) -> PhoneProfile | None:
@@ -33,11 +40,6 @@ def phone_language(phone: str, default: str = "fr") -> str:
     return (profile.language if profile else "") or default
 
 
-def phone_is_opted_out(phone: str) -> bool:
-    """True if the number sent STOP: no notification or announcement may be sent to it."""
-    return PhoneProfile.objects.filter(phone_key=phone_key(phone), opted_out_at__isnull=False).exists()
-
-
 def _profile_for_update(key: str) -> PhoneProfile:
     profile, _created = PhoneProfile.objects.select_for_update().get_or_create(phone_key=key)
     return profile
@@ -48,12 +50,12 @@ def phone_set_language(*, phone: str, language: str) -> None:
     _profile_store(phone, language=language)
 
 
-def phone_set_commune(*, phone: str, commune) -> None:
+def phone_set_commune(*, phone: str, commune: "Commune | None") -> None:
     """Remember the commune the person chose or dialled (their own choice: not audited)."""
     _profile_store(phone, commune=commune)
 
 
-def _profile_store(phone: str, **values) -> None:
+def _profile_store(phone: str, **values: Any) -> None:
     """Set fields of the phone's profile: one UPDATE when it exists, else it is created (a concurrent
     first write is caught by the unique number and becomes an update)."""
     key = phone_key(phone)
@@ -67,7 +69,7 @@ def _profile_store(phone: str, **values) -> None:
         profiles.update(**values, updated_at=timezone.now())
 
 
-def phone_opt_out(*, phone: str, by=None) -> PhoneProfile:
+def phone_opt_out(*, phone: str, by: "User | None" = None) -> PhoneProfile:
     """STOP: no more notifications or announcements to this number. Idempotent."""
     with transaction.atomic():
         profile = _profile_for_update(phone_key(phone))
@@ -78,7 +80,7 @@ def phone_opt_out(*, phone: str, by=None) -> PhoneProfile:
     return profile
 
 
-def phone_opt_in(*, phone: str, by=None) -> PhoneProfile:
+def phone_opt_in(*, phone: str, by: "User | None" = None) -> PhoneProfile:
     """START: the number accepts notifications again. Idempotent."""
     with transaction.atomic():
         profile = _profile_for_update(phone_key(phone))
@@ -89,7 +91,7 @@ def phone_opt_in(*, phone: str, by=None) -> PhoneProfile:
     return profile
 
 
-def phone_block(*, key: str, reason: str, commune, by) -> PhoneProfile:
+def phone_block(*, key: str, reason: str, commune: "Commune | None", by: "User") -> PhoneProfile:
     """Staff block an abusive number (known to them by its keyed hash `key`, from a request it sent): its
     requests are stored but no longer processed, on every channel."""
     with transaction.atomic():
@@ -109,7 +111,7 @@ def phone_block(*, key: str, reason: str, commune, by) -> PhoneProfile:
     return profile
 
 
-def phone_unblock(*, profile: PhoneProfile, by) -> PhoneProfile:
+def phone_unblock(*, profile: PhoneProfile, by: "User") -> PhoneProfile:
     """Lift a block; the number is served again."""
     with transaction.atomic():
         commune_id = profile.blocked_in_id
@@ -142,14 +144,14 @@ def simulating() -> Iterator[None]:
         _simulating.reset(token)
 
 
-def phone_is_simulated(phone=None) -> bool:
+def phone_is_simulated(phone: "str | PhoneNumber | None" = None) -> bool:
     """True for a number of the simulator's range, and for any request the simulator is making (an
     anonymous complaint passes no number to its service). `phone`: E.164 text or a PhoneNumber."""
     number = getattr(phone, "as_e164", phone) or ""
     return _simulating.get() or str(number).startswith(SIMULATOR_PREFIX)
 
 
-def phone_is_training(phone=None) -> bool:
+def phone_is_training(phone: "str | PhoneNumber | None" = None) -> bool:
     """The one rule for simulated phones: outside demo mode (PALABRE_DEMO) nothing they do counts. The
     write services of the domain apps (a ballot, an idea, a complaint, a "me too") call this first and
     refuse with `SIMULATED_REFUSAL`, so menus and keywords can be practised but nothing is recorded."""

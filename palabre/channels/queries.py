@@ -1,7 +1,12 @@
 """Reads of the channels app."""
 
+from typing import TYPE_CHECKING
+
 from palabre.channels.credentials import mask_secret
 from palabre.channels.models import ConsoleMessage, GatewayCredential, InboundMessage, PhoneProfile
+
+if TYPE_CHECKING:
+    from palabre.territory.models import Commune
 
 RECENT_INBOUND = 100
 
@@ -11,7 +16,7 @@ def recent_console_messages(*, limit: int = 50) -> list[ConsoleMessage]:
     return list(ConsoleMessage.objects.order_by("-id")[:limit])
 
 
-def recent_inbound(commune, *, limit: int = RECENT_INBOUND) -> list[InboundMessage]:
+def recent_inbound(commune: "Commune", *, limit: int = RECENT_INBOUND) -> list[InboundMessage]:
     """The commune's latest phone requests (no related rows needed), newest first. Senders are shown by
     pseudonym (the start of their number's keyed hash): numbers are not stored."""
     return list(
@@ -21,7 +26,7 @@ def recent_inbound(commune, *, limit: int = RECENT_INBOUND) -> list[InboundMessa
     )
 
 
-def blocked_phones(commune) -> list[PhoneProfile]:
+def blocked_phones(commune: "Commune") -> list[PhoneProfile]:
     """The numbers this commune's staff blocked (by pseudonym), with who blocked them (select_related)."""
     return list(
         PhoneProfile.objects.filter(blocked_in=commune, blocked_at__isnull=False)
@@ -30,7 +35,7 @@ def blocked_phones(commune) -> list[PhoneProfile]:
     )
 
 
-def commune_credentials(commune) -> list[dict]:
+def commune_credentials(commune: "Commune") -> list[dict[str, str]]:
     """The gateway accounts the commune uses (its own, else the platform's), secrets masked."""
     credentials = GatewayCredential.objects.filter(is_active=True).filter(
         commune=commune

@@ -1,20 +1,27 @@
 """The registry that domain apps fill from `AppConfig.ready()`: SMS keywords, USSD menus, voice flows.
 
-`channels` never imports a domain app: grievances (and later budgeting, initiatives, consultations) call
-`register_sms_keyword`, `register_ussd_menu` and `register_voice_flow` with their own handlers, and the
-channel engines (USSD menu engine, SMS dispatch, voice service) read the registry. Every handler receives an
-`InboundContext` and answers with a `Reply` (or, for SMS keywords, a plain text).
+`channels` never imports a domain app: grievances, budgeting (and later initiatives, consultations) hand
+it tables of their SMS keywords and menu entries, with their own handlers, and the channel engines (USSD
+menu engine, SMS dispatch, voice service) read the registry. Every handler receives an `InboundContext` and
+answers with a `Reply` (or, for SMS keywords, a plain text).
 
     from palabre.channels import router
+    from palabre.channels.router import MenuEntry, SmsKeyword
 
     class GrievancesConfig(AppConfig):
         def ready(self):
-            router.register_sms_keyword(
-                "complaint", {"fr": ["PLAINTE"], "fon": ["XOXO"]}, file_by_sms,
-                help_text=pgettext_lazy("sms", "PLAINTE <texte> : déposer une plainte"),
+            router.register_sms_keywords(
+                SmsKeyword("complaint", {"fr": ("PLAINTE",), "fon": ("HWƐ",)}, file_by_sms,
+                           help_text=pgettext_lazy("sms", "PLAINTE <texte> : déposer une plainte"), order=10),
             )
-            router.register_ussd_menu("complaints", pgettext_lazy("ussd", "Déposer une plainte"),
-                                      complaint_entry_screen, order=10)
+            router.register_menu(
+                router.USSD,
+                MenuEntry("complaints", pgettext_lazy("ussd", "Déposer une plainte"), complaint_entry_screen,
+                          order=10),
+            )
+
+`register_menu(router.USSD, ...)` fills the USSD main menu, `register_menu(router.VOICE, ...)` the voice
+one: the same entries, read by two engines.
 
 Registering the same key twice with the same handler is harmless (ready() may run twice in tests);
 with a different handler it raises `RegistryConflict`.
@@ -31,6 +38,8 @@ if TYPE_CHECKING:
     from palabre.territory.models import Commune
 
 __all__ = [
+    "USSD",
+    "VOICE",
     "GetDigits",
     "InboundContext",
     "MenuEntry",
@@ -41,9 +50,8 @@ __all__ = [
     "Say",
     "SmsKeyword",
     "VoiceAction",
-    "register_sms_keyword",
-    "register_ussd_menu",
-    "register_voice_flow",
+    "register_menu",
+    "register_sms_keywords",
     "sms_keywords",
     "temporary_registry",
     "ussd_menus",
@@ -85,13 +93,18 @@ SmsHandler = Callable[[InboundContext, str], "str | Reply"]
 @dataclass(frozen=True)
 class SmsKeyword:
     """A command reachable by SMS: its words per language (as people type them; matching ignores case,
-    accents and one typo) and the handler called with the text after the keyword."""
+    accents and one typo) and the handler called with the text after the keyword (it returns the reply
+    text, or a Reply). `help_text` is listed by AIDE, in `order`. `words` may be given as lists."""
 
     command: str
     words: dict[str, tuple[str, ...]] = field(hash=False)
     handler: SmsHandler = field(hash=False)
     help_text: Any = ""
     order: int = 100
+
+    def __post_init__(self) -> None:
+        words = {language: tuple(items) for language, items in self.words.items()}
+        object.__setattr__(self, "words", words)
 
 
 @dataclass(frozen=True)
@@ -123,56 +136,29 @@ class _Registry:
 _registry = _Registry()
 
 
-def _add(table: dict, key: str, entry, handler_of: Callable) -> None:
+USSD = "ussd"
+VOICE = "voice"
+
+
+def _add(table: dict[str, Any], key: str, entry: Any, handler_of: Callable[[Any], object]) -> None:
     existing = table.get(key)
     if existing is not None and handler_of(existing) != handler_of(entry):
         raise RegistryConflict(f"{key!r} is already registered by {handler_of(existing)!r}")
     table[key] = entry
 
 
-def register_sms_keyword(
-    command: str,
-    keywords: dict[str, list[str] | tuple[str, ...]],
-    handler: SmsHandler,
-    *,
-    help_text: Any = "",
-    order: int = 100,
-) -> SmsKeyword:
-    """Register an SMS command: `keywords` maps a language code to the words calling it
-    (`{"fr": ["PLAINTE", "PLAINTES"], "fon": ["..."]}`); `handler(context, args)` gets the text after the
-    keyword and returns the reply text (or a Reply). `help_text` is listed by AIDE, in `order`."""
-    words = {language: tuple(items) for language, items in keywords.items()}
-    entry = SmsKeyword(command=command, words=words, handler=handler, help_text=help_text, order=order)
-    _add(_registry.sms, command, entry, lambda item: item.handler)
-    return entry
+def register_sms_keywords(*keywords: SmsKeyword) -> None:
+    """Register SMS commands (a table: one `SmsKeyword` per command; see SmsKeyword)."""
+    for keyword in keywords:
+        _add(_registry.sms, keyword.command, keyword, lambda item: item.handler)
 
 
-def register_ussd_menu(
-    key: str,
-    title: Any,
-    entry_screen_factory: Callable[[InboundContext], Any],
-    order: int = 100,
-    *,
-    available: Callable[[InboundContext], bool] | None = None,
-) -> MenuEntry:
-    """Add an entry to the USSD main menu (see MenuEntry)."""
-    entry = MenuEntry(key=key, title=title, factory=entry_screen_factory, order=order, available=available)
-    _add(_registry.ussd, key, entry, lambda item: item.factory)
-    return entry
-
-
-def register_voice_flow(
-    key: str,
-    title: Any,
-    entry_factory: Callable[[InboundContext], Any],
-    order: int = 100,
-    *,
-    available: Callable[[InboundContext], bool] | None = None,
-) -> MenuEntry:
-    """Add an entry to the voice main menu (keypad choice `order`-sorted; see MenuEntry)."""
-    entry = MenuEntry(key=key, title=title, factory=entry_factory, order=order, available=available)
-    _add(_registry.voice, key, entry, lambda item: item.factory)
-    return entry
+def register_menu(menu: str, *entries: MenuEntry) -> None:
+    """Add entries to the USSD main menu (`menu=USSD`: `factory` builds the first screen) or to the voice
+    main menu (`menu=VOICE`: `factory` returns the flow; keypad choices in `order`). See MenuEntry."""
+    table = {USSD: _registry.ussd, VOICE: _registry.voice}[menu]
+    for entry in entries:
+        _add(table, entry.key, entry, lambda item: item.factory)
 
 
 def sms_keywords() -> list[SmsKeyword]:

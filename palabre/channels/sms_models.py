@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palabre.territory.fields import arrondissement_field
+
 
 class SmsSubscription(models.Model):
     """A phone number receiving a commune's announcements (arrondissement empty: the whole commune)."""
@@ -18,14 +20,7 @@ class SmsSubscription(models.Model):
     commune = models.ForeignKey(
         "territory.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="+"
     )
-    arrondissement = models.ForeignKey(
-        "territory.Arrondissement",
-        verbose_name=_("arrondissement"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    arrondissement = arrondissement_field()
     phone = models.CharField(_("téléphone"), max_length=20)
     language = models.CharField(_("langue"), max_length=8, default="fr")
     created_at = models.DateTimeField(_("abonné le"), default=timezone.now)
@@ -55,15 +50,7 @@ class BulkCampaign(models.Model):
     commune = models.ForeignKey(
         "territory.Commune", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
     )
-    arrondissement = models.ForeignKey(
-        "territory.Arrondissement",
-        verbose_name=_("arrondissement"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Vide : tous les abonnés de la commune."),
-    )
+    arrondissement = arrondissement_field(help_text=_("Vide : tous les abonnés de la commune."))
     language = models.CharField(_("langue des destinataires"), max_length=8, blank=True)
     message = models.TextField(_("message"))
     # What each recipient receives: the message and the line saying how to unsubscribe.

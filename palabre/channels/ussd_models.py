@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palabre.core.choices import AgeBand, Gender
+from palabre.territory.fields import arrondissement_field
 
 
 class UssdSession(models.Model):
@@ -61,14 +62,7 @@ class CallerProfile(models.Model):
     phone_key = models.CharField(_("empreinte du numéro"), max_length=64, unique=True)
     gender = models.CharField(_("genre"), max_length=1, choices=Gender.choices, blank=True)
     age_band = models.CharField(_("tranche d'âge"), max_length=8, choices=AgeBand.choices, blank=True)
-    arrondissement = models.ForeignKey(
-        "territory.Arrondissement",
-        verbose_name=_("arrondissement"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    arrondissement = arrondissement_field()
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:

@@ -15,11 +15,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from palabre.accounts.queries import demo_staff_codes
 from palabre.channels import queries
 from palabre.channels.forms import BlockForm
-from palabre.channels.gateways import inbound_gateway
+from palabre.channels.gateways import inbound_gateway, inbound_gateway_classes
 from palabre.channels.gateways.base import InboundRejected
 from palabre.channels.inbound import inbound_handle
 from palabre.channels.models import InboundKind
-from palabre.channels.permissions import access_blocked_phone, access_channels_admin, access_inbound
+from palabre.channels.permissions import (
+    access_blocked_phone,
+    access_channels_admin,
+    access_inbound,
+    access_platform_admin,
+)
 from palabre.channels.phones import phone_block, phone_unblock
 from palabre.channels.queries import recent_console_messages
 from palabre.core.http import client_ip
@@ -58,6 +63,8 @@ def inbound_webhook(request: HttpRequest, gateway_name: str, kind: str) -> HttpR
 def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     """`GET /channels/whatsapp/webhook/`: the subscription handshake; `POST`: messages and statuses."""
     gateway = inbound_gateway("whatsapp")
+    if gateway is None:
+        raise Http404
     if request.method == "POST":
         return _receive(request, gateway, InboundKind.WHATSAPP)
     challenge = gateway.handshake(request)
@@ -109,3 +116,28 @@ def demo_messages(request):
         raise Http404
     context = {"sms_list": recent_console_messages(limit=50), "staff_codes": demo_staff_codes()}
     return render(request, "channels/demo_messages.html", context)
+
+
+def gateway_list(request: HttpRequest) -> HttpResponse:
+    """Platform administrator: the configured inbound gateways, each with its setup."""
+    access_platform_admin(request)
+    gateways = [gateway_class() for gateway_class in inbound_gateway_classes().values()]
+    return render(request, "channels/gateway_list.html", {"gateways": gateways})
+
+
+def gateway_detail(request: HttpRequest, gateway_name: str) -> HttpResponse:
+    """Platform administrator: the callback URLs to give a provider and its secrets (set or not)."""
+    access_platform_admin(request)
+    gateway = inbound_gateway(gateway_name)
+    if gateway is None:
+        raise Http404
+    setup = gateway.setup()
+    callbacks = [
+        (
+            callback,
+            request.build_absolute_uri(callback.path) + (f"?{callback.query}" if callback.query else ""),
+        )
+        for callback in setup.callbacks
+    ]
+    context = {"gateway": gateway, "setup": setup, "callbacks": callbacks}
+    return render(request, "channels/gateway_detail.html", context)

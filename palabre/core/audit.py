@@ -135,7 +135,7 @@ def event_mac(event: AuditEvent, key: bytes | None = None) -> str:
     return hmac.new(key if key is not None else audit_key(), _canonical(fields), hashlib.sha256).hexdigest()
 
 
-def audit_key_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def audit_key_check(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
     """Outside demo mode, the chain's key should not be derived from SECRET_KEY (which may sit in the
     data directory, next to an SQLite database)."""
     if settings.AUDIT_KEY or settings.DEMO_MODE:

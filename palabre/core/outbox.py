@@ -145,16 +145,16 @@ def _mark_sent(message: OutboundMessage, gateway_message_id: str) -> None:
 
 def _record_failure(message: OutboundMessage, error: Exception) -> str:
     now = timezone.now()
-    update = {"last_error": repr(error)[:1000], "claimed_at": None}
+    update: dict[str, object] = {"last_error": repr(error)[:1000], "claimed_at": None}
     if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        update["status"] = Status.FAILED
-        update |= ERASED | {"redacted_at": now}
-    else:
-        update |= {"status": Status.QUEUED, "next_attempt_at": now + retry_delay(message.attempts)}
+        update |= {"status": Status.FAILED, **ERASED, "redacted_at": now}
+        OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(**update)
+        return Status.FAILED
+    next_attempt_at = now + retry_delay(message.attempts)
+    update |= {"status": Status.QUEUED, "next_attempt_at": next_attempt_at}
     OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(**update)
-    if update["status"] == Status.QUEUED:
-        _enqueue_send(message.pk, run_after=update["next_attempt_at"])
-    return update["status"]
+    _enqueue_send(message.pk, run_after=next_attempt_at)
+    return Status.QUEUED
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

@@ -10,45 +10,35 @@ text) live in the USSD session, so a step can be resumed after a network drop.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 from phonenumber_field.phonenumber import PhoneNumber
 
-from palabre.accounts.models import User
-from palabre.channels import router
+from palabre.accounts.queries import user_by_phone
 from palabre.channels.privacy import caller_forget
 from palabre.channels.ussd.engine import Finish, Invalid, Menu, Option, Outcome, Prompt, goto, screen
 from palabre.channels.ussd.sessions import UssdContext, caller_traits
+from palabre.core.permissions import NotFound
 from palabre.core.services import GuessesLimited
 from palabre.grievances import services
-from palabre.grievances.models import Category, Complaint, Status
-from palabre.grievances.queries import active_categories, complaints_of_phone
-from palabre.territory.models import Arrondissement, Module, Village
+from palabre.grievances.models import Status
+from palabre.grievances.permissions import (
+    access_arrondissement,
+    access_category,
+    access_tracked_complaint,
+    access_village,
+)
+from palabre.grievances.queries import (
+    active_categories,
+    commune_arrondissements,
+    complaints_of_phone,
+    villages_of_arrondissement,
+)
+from palabre.territory.models import Module
 
 RECENT_COUNT = 5
 
 
-def register() -> None:
-    """Called from GrievancesConfig.ready()."""
-    router.register_ussd_menu(
-        "complaint_file",
-        pgettext_lazy("ussd", "Déposer une plainte"),
-        file_category,
-        order=10,
-        available=complaints_enabled,
-    )
-    router.register_ussd_menu(
-        "complaint_track",
-        pgettext_lazy("ussd", "Suivre une plainte"),
-        track_code,
-        order=11,
-        available=complaints_enabled,
-    )
-    router.register_ussd_menu(
-        "complaint_mine", pgettext_lazy("ussd", "Mes plaintes"), my_complaints, order=12
-    )
-
-
-def complaints_enabled(context) -> bool:
+def complaints_enabled(context: UssdContext) -> bool:
     return context.commune is not None and Module.COMPLAINTS in context.commune.modules
 
 
@@ -64,7 +54,7 @@ def file_category(context: UssdContext) -> Menu:
 
 @screen
 def file_arrondissement(context: UssdContext, category: int) -> Menu | Prompt:
-    arrondissements = list(Arrondissement.objects.filter(commune=context.commune).order_by("name"))
+    arrondissements = list(commune_arrondissements(context.commune))
     if not arrondissements:
         return file_description(context, category=category, arrondissement=None, village=None)
     options = [
@@ -82,9 +72,7 @@ def file_arrondissement(context: UssdContext, category: int) -> Menu | Prompt:
 
 @screen
 def file_village(context: UssdContext, category: int, arrondissement: int) -> Menu | Prompt:
-    villages = list(
-        Village.objects.filter(arrondissement_id=arrondissement, arrondissement__commune=context.commune)
-    )
+    villages = list(villages_of_arrondissement(context.commune, arrondissement))
     place = {"category": category, "arrondissement": arrondissement}
     if not villages:
         return file_description(context, **place, village=None)
@@ -122,8 +110,9 @@ def file_anonymity(context: UssdContext, **draft) -> Menu:
 
 @screen
 def file_confirm(context: UssdContext, **draft) -> Menu:
-    category = Category.objects.filter(pk=draft["category"], commune=context.commune).first()
-    if category is None:
+    try:
+        category = access_category(actor=None, commune=context.commune, id=draft["category"])
+    except NotFound:
         return file_category(context)
     title = pgettext("ussd", "Envoyer votre plainte « %(category)s » à la mairie de %(commune)s ?") % {
         "category": category.label,
@@ -134,24 +123,36 @@ def file_confirm(context: UssdContext, **draft) -> Menu:
 
 def _file(context: UssdContext, draft: dict) -> Outcome:
     phone = PhoneNumber.from_string(context.phone)
+    reporter = None if draft["anonymous"] else user_by_phone(phone)
+    commune = context.commune
+    try:  # what the session holds is checked again: a category may have closed meanwhile
+        category = access_category(actor=reporter, commune=commune, id=draft["category"])
+        arrondissement = (
+            access_arrondissement(actor=reporter, commune=commune, id=draft["arrondissement"])
+            if draft["arrondissement"]
+            else None
+        )
+        village = (
+            access_village(actor=reporter, commune=commune, id=draft["village"]) if draft["village"] else None
+        )
+    except NotFound:
+        return Finish(pgettext("ussd", "La plainte n'a pas pu être enregistrée. Merci de recommencer."))
     try:
         complaint = services.complaint_file(
-            commune=context.commune,
-            category=Category.objects.get(pk=draft["category"]),
+            commune=commune,
+            category=category,
             description=draft["description"],
             channel=context.channel,
-            arrondissement=_get(Arrondissement, draft["arrondissement"]),
-            village=_get(Village, draft["village"]),
-            reporter=None if draft["anonymous"] else User.objects.filter(phone=phone).first(),
+            arrondissement=arrondissement,
+            village=village,
+            reporter=reporter,
             reporter_phone=None if draft["anonymous"] else phone,
             language=context.language,
             is_anonymous=draft["anonymous"],
             **caller_traits(context.phone),
         )
-    except ValidationError as error:
-        if getattr(error, "code", None) == "simulated":  # the phone simulator outside demo mode
-            return Finish(str(error.message))
-        return Finish(pgettext("ussd", "La plainte n'a pas pu être enregistrée. Merci de recommencer."))
+    except ValidationError as error:  # the service's own words (the phone simulator's refusal too)
+        return Finish(" ".join(error.messages))
     if complaint.is_anonymous or complaint.category.is_sensitive:
         caller_forget()  # no trace of this number beside the filing's time in the channels' tables
     return Finish(
@@ -160,10 +161,6 @@ def _file(context: UssdContext, draft: dict) -> Outcome:
         )
         % {"code": complaint.code, "date": complaint.resolve_due_on.strftime("%d/%m/%Y")}
     )
-
-
-def _get(model, pk: int | None):
-    return model.objects.filter(pk=pk).first() if pk else None
 
 
 # Following ----------------------------------------------------------------------------------------------
@@ -184,7 +181,13 @@ def track_code(context: UssdContext) -> Prompt:
 @screen
 def complaint_status(context: UssdContext, complaint: int) -> Menu:
     """The status only (never the content: phones are shared), with the expected date while open."""
-    found = Complaint.objects.get(pk=complaint)
+    try:  # tracking is national (a code names its commune: see track_code), so any commune's complaint
+        found = access_tracked_complaint(actor=None, commune=None, id=complaint)
+    except NotFound:
+        return Menu(
+            title=pgettext("ussd", "Aucune plainte ne porte ce code. Vérifiez-le et retapez-le."),
+            options=[Option(pgettext("ussd", "Suivre un autre code"), goto(track_code))],
+        )
     values = {"code": found.code, "status": found.get_status_display()}
     if found.status in (Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.REFERRED, Status.DUPLICATE):
         title = pgettext("ussd", "Plainte %(code)s : %(status)s.") % values

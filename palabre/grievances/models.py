@@ -17,6 +17,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.validators import validate_photo, validate_voice_recording
+from palabre.territory.fields import arrondissement_field, village_field
 
 # Default categories of every commune: (code, French name, is_sensitive). Names are stored in the database
 # (a commune may rename them or add its own); while a default keeps its shipped name, `label` translates it.
@@ -159,9 +160,6 @@ class ComplaintQuerySet(models.QuerySet):
         """What anyone may see: never a sensitive complaint."""
         return self.filter(is_sensitive=False)
 
-    def not_sensitive(self):
-        return self.filter(is_sensitive=False)
-
 
 class Complaint(models.Model):
     """One complaint, from filing to closing. Anonymous: no name, phone or user is stored at all."""
@@ -179,22 +177,8 @@ class Complaint(models.Model):
     )
     status = models.CharField(_("état"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
 
-    arrondissement = models.ForeignKey(
-        "territory.Arrondissement",
-        verbose_name=_("arrondissement"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        "territory.Village",
-        verbose_name=_("village ou quartier"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    arrondissement = arrondissement_field()
+    village = village_field()
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     place_description = models.CharField(_("précisions sur le lieu"), max_length=300, blank=True)

@@ -6,9 +6,11 @@ services.stats_refresh), since aggregating a large commune's complaints takes se
 """
 
 import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Func, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -24,7 +26,7 @@ from palabre.grievances.models import (
 )
 from palabre.grievances.permissions import FOCAL_POINT, HANDLER_ROLES, SENSITIVE_ROLES
 from palabre.grievances.services.common import normalize_code
-from palabre.territory.models import Commune
+from palabre.territory.models import Arrondissement, Commune, Village
 
 QUEUE_RELATED = ("category", "arrondissement", "village", "assignee")
 PUBLIC_RELATED = ("category", "arrondissement", "village")
@@ -34,6 +36,22 @@ CLOSED_FOR_STATS = (Status.RESOLVED, Status.CLOSED)
 
 def active_categories(commune: Commune) -> QuerySet[Category]:
     return Category.objects.filter(commune=commune, is_active=True).order_by("position", "name")
+
+
+def fallback_category(commune: Commune, *, code: str) -> Category | None:
+    """The commune's active category `code` ("other"), else its first active one (None if none is)."""
+    categories = active_categories(commune)
+    return categories.filter(code=code).first() or categories.first()
+
+
+def commune_arrondissements(commune: Commune) -> QuerySet[Arrondissement]:
+    """The commune's arrondissements by name: where a complaint can be placed."""
+    return Arrondissement.objects.filter(commune=commune).order_by("name")
+
+
+def villages_of_arrondissement(commune: Commune, arrondissement_id: int) -> QuerySet[Village]:
+    """The villages and quartiers of one arrondissement of the commune (none if it is another's)."""
+    return Village.objects.filter(arrondissement_id=arrondissement_id, arrondissement__commune=commune)
 
 
 def response_templates(category: Category) -> QuerySet[ResponseTemplate]:
@@ -157,7 +175,7 @@ class _Median(Func):
     contains_aggregate = True
 
 
-def _duration():
+def _duration() -> ExpressionWrapper:
     return ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
 
 
@@ -181,7 +199,7 @@ def _shown(count: int) -> int | None:
     return count if count >= SMALL_COUNT else None
 
 
-def _grouped(complaints: QuerySet[Complaint], key) -> list[dict]:
+def _grouped(complaints: QuerySet[Complaint], key: Combinable) -> list[dict[str, Any]]:
     """Counts per group: non-sensitive complaints always, sensitive ones only when they are >= 5 in the
     group; groups whose total is under 5 show None."""
     rows = (
@@ -268,7 +286,7 @@ def _totals(plain: QuerySet[Complaint], today: datetime.date) -> dict:
     )
 
 
-def commune_handlers(commune: Commune, *, sensitive: bool):
+def commune_handlers(commune: Commune, *, sensitive: bool) -> QuerySet[User]:
     """The commune's active complaint handlers (focal points only for sensitive complaints): the choices
     of the queue's assignee filter and of bulk assignment (`assignable_officers` is for one complaint)."""
     roles = SENSITIVE_ROLES if sensitive else HANDLER_ROLES

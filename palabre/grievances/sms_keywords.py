@@ -7,10 +7,9 @@ National-language keywords are proposals awaiting native review (docs/channels.m
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 from phonenumber_field.phonenumber import PhoneNumber
 
-from palabre.channels import router
 from palabre.channels.privacy import caller_forget
 from palabre.channels.router import InboundContext, Reply
 from palabre.channels.sms.keywords import fold
@@ -45,31 +44,6 @@ KEYWORDS = {
     TRACK: {"fr": ("SUIVI", "SUIVRE"), "en": ("TRACK", "STATUS"), "fon": ("XWEDÓ",), "yo": ("TẸ̀LÉ",)},
     RATE: {"fr": ("NOTE", "NOTER"), "en": ("RATE",), "yo": ("ÌDÍWỌ̀N",)},
 }
-
-
-def register() -> None:
-    """Called from GrievancesConfig.ready()."""
-    router.register_sms_keyword(
-        COMPLAINT,
-        KEYWORDS[COMPLAINT],
-        file_by_sms,
-        help_text=pgettext_lazy("sms", "PLAINTE <texte> : déposer une plainte"),
-        order=10,
-    )
-    router.register_sms_keyword(
-        TRACK,
-        KEYWORDS[TRACK],
-        track_by_sms,
-        help_text=pgettext_lazy("sms", "SUIVI <code> : où en est votre plainte"),
-        order=20,
-    )
-    router.register_sms_keyword(
-        RATE,
-        KEYWORDS[RATE],
-        rate_by_sms,
-        help_text=pgettext_lazy("sms", "NOTE <code> <1 à 5> : noter le traitement"),
-        order=30,
-    )
 
 
 def guess_category(commune: Commune, text: str) -> Category | None:

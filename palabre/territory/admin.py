@@ -1,13 +1,30 @@
+"""The territory in the admin: reference data from the census is read-only (it changes only by
+`load_territory`), a commune's address, activity and settings change through the territory's services."""
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from palabre.territory.models import Arrondissement, Commune, Department, Village
-from palabre.territory.services import commune_update_settings
+from palabre.territory.services import commune_update_settings, commune_update_status
 
 REFERENCE_FIELDS = ("code", "name", "department", "is_pilot", "population_2013")
 
 
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted here: `load_territory` keeps the census data."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ReferenceDataAdmin):
     list_display = ("code", "name")
     readonly_fields = ("code", "name")
 
@@ -32,12 +49,22 @@ class CommuneAdmin(admin.ModelAdmin):
         "settings_updated_at",
     )
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        """A commune is closed (inactive), never deleted: what its residents filed must stay."""
         return False
 
     def save_model(self, request, obj, form, change) -> None:
-        """Settings go through the service (validation, audit); slug and activity are saved as edited."""
-        obj.save(update_fields=["slug", "is_active"])
+        """Every write goes through the territory's services (validation, audit): the address and activity,
+        then the settings. Reference fields are read-only, and nothing here calls `save()` itself."""
+        commune_update_status(
+            commune=obj,
+            slug=form.cleaned_data["slug"],
+            is_active=form.cleaned_data["is_active"],
+            by=request.user,
+        )
         commune_update_settings(
             commune=obj,
             modules=form.cleaned_data["modules"],
@@ -57,9 +84,15 @@ class VillageInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(Arrondissement)
-class ArrondissementAdmin(admin.ModelAdmin):
+class ArrondissementAdmin(ReferenceDataAdmin):
     list_display = ("name", "commune", "population_total")
     list_filter = ("commune__is_pilot",)
     list_select_related = ("commune",)
@@ -69,7 +102,7 @@ class ArrondissementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(ReferenceDataAdmin):
     list_display = ("name", "arrondissement", "population_total")
     list_select_related = ("arrondissement",)
     search_fields = ("name", "arrondissement__name")

@@ -1,4 +1,5 @@
-"""Writes to the territory: loading the reference file, a commune administrator's settings."""
+"""Writes to the territory: loading the reference file, a commune's address and activity (platform
+operators), a commune administrator's settings."""
 
 import json
 from collections import Counter
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import phonenumbers
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -25,8 +27,8 @@ SETTINGS_FIELDS = ("modules", "languages", "contact_phone", "contact_email", "ad
 class LoadReport:
     """How many rows of each model the load created and updated (unchanged rows are not counted)."""
 
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
@@ -49,7 +51,7 @@ def _upsert(
     create_only: dict[str, Any] | None = None,
 ) -> M:
     """Create the row, or update only the fields whose value differs: a second load writes nothing."""
-    label = model._meta.model_name
+    label = model.__name__.lower()  # the model's name, as in _meta.model_name
     row = model._default_manager.filter(**lookup).first()
     if row is None:
         report.created[label] += 1
@@ -143,7 +145,7 @@ def commune_update_settings(
     contact_email: str = "",
     address: str = "",
     ussd_extension: str = "",
-    by: Any | None,
+    by: AbstractBaseUser | None,
 ) -> Commune:
     """Change what a commune offers (modules, languages) and how to reach it. `by` is the staff user, or
     None for the system. Raises ValidationError naming the faulty fields; records who changed what."""
@@ -171,6 +173,36 @@ def commune_update_settings(
         commune.save(update_fields=[*SETTINGS_FIELDS, "settings_updated_at"])
         audit_record(
             action="territory.settings_updated",
+            actor_id=getattr(by, "pk", None),
+            commune_id=commune.pk,
+            target=commune,
+            data={"changes": changes},
+        )
+    return commune
+
+
+def commune_update_status(
+    *, commune: Commune, slug: str, is_active: bool, by: AbstractBaseUser | None
+) -> Commune:
+    """Change where a commune's pages live (`slug`, the first part of every address) and whether they are
+    open (`is_active`: an inactive commune answers 404 everywhere). Platform operators only (the admin).
+    Raises ValidationError naming the faulty field; records who changed what."""
+    new_values: dict[str, Any] = {"slug": slug.strip(), "is_active": is_active}
+    with transaction.atomic():
+        commune = Commune.objects.select_for_update().get(pk=commune.pk)
+        changes = {
+            name: [getattr(commune, name), value]
+            for name, value in new_values.items()
+            if getattr(commune, name) != value
+        }
+        if not changes:
+            return commune
+        for name, value in changes.items():
+            setattr(commune, name, value[1])
+        commune.full_clean()
+        commune.save(update_fields=list(changes))
+        audit_record(
+            action="territory.status_updated",
             actor_id=getattr(by, "pk", None),
             commune_id=commune.pk,
             target=commune,

@@ -3,7 +3,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 
 from palabre.accounts.tests.factories import MembershipFactory, TOTPDeviceFactory
-from palabre.territory.tests.factories import CommuneFactory
 
 
 def totp_now(device) -> str:
@@ -19,16 +18,6 @@ def sign_in_verified(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
-
-
-@pytest.fixture
-def bohicon(db):
-    return CommuneFactory(slug="bohicon", name="Bohicon")
-
-
-@pytest.fixture
-def toffo(db):
-    return CommuneFactory(slug="toffo", name="Toffo")
 
 
 @pytest.fixture

@@ -203,6 +203,35 @@ class TestProfile:
         )
         with pytest.raises(ValidationError):
             services.profile_update(user=user, display_name="", profile=profile, consent=True, by=user)
+        assert not AuditEvent.objects.filter(action="accounts.profile_updated").exists()
+
+    def test_changes_are_audited_without_personal_data(self):
+        user = UserFactory(display_name="")
+        village = VillageFactory(name="Zounzonmè")
+        profile = Profile(gender="f", birth_year=1994, arrondissement=village.arrondissement, village=village)
+        services.profile_update(user=user, display_name="Afi", profile=profile, consent=True, by=user)
+        services.profile_update(user=user, display_name="Afi", profile=profile, consent=False, by=user)
+        given, withdrawn = AuditEvent.objects.filter(action="accounts.profile_updated").order_by("pk")
+        assert (given.actor_id, given.target_id) == (user.pk, str(user.pk))
+        assert given.data == {
+            "user_id": user.pk,
+            "fields": ["display_name", *withdrawn.data["fields"]],
+            "consent": True,
+        }
+        assert withdrawn.data == {
+            "user_id": user.pk,
+            "fields": ["gender", "birth_year", "arrondissement", "village", "profile_consent_at"],
+            "consent": False,
+        }
+        logged = repr([given.data, withdrawn.data])
+        for personal in ("Afi", "1994", "Zounzonmè", str(user.phone)):
+            assert personal not in logged
+
+    def test_saving_an_unchanged_profile_records_nothing(self):
+        user = UserFactory()
+        services.profile_update(user=user, display_name="Koffi", profile=EMPTY_PROFILE, consent=True, by=user)
+        services.profile_update(user=user, display_name="Koffi", profile=EMPTY_PROFILE, consent=True, by=user)
+        assert AuditEvent.objects.filter(action="accounts.profile_updated").count() == 1
 
 
 class TestMemberships:

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from palabre.budgeting.models import TALLY_RULE_LABELS, BallotKind, Cycle, Envelope, ProposalStatus
 from palabre.budgeting.phases import PHASES, phase_of
+from palabre.territory.models import Commune
 
 
 def money(amount: int) -> str:
@@ -15,12 +16,12 @@ def money(amount: int) -> str:
     return f"{amount:,}".replace(",", "\u202f")
 
 
-def public_cycles(commune) -> QuerySet[Cycle]:
+def public_cycles(commune: Commune) -> QuerySet[Cycle]:
     """The commune's published cycles, the latest first (one query, nothing related needed)."""
     return Cycle.objects.of_commune(commune).published()
 
 
-def office_cycles(commune) -> QuerySet[Cycle]:
+def office_cycles(commune: Commune) -> QuerySet[Cycle]:
     """Every cycle of the commune for its managers, with the number of ideas and envelopes."""
     return Cycle.objects.of_commune(commune).annotate(
         idea_count=Count("proposals", distinct=True), envelope_count=Count("envelopes", distinct=True)
@@ -80,6 +81,6 @@ def phase_label(code: str) -> str:
     return str(labels.get(code, _("À venir")))
 
 
-def cycles_by_phase(commune, *, on: datetime.date | None = None) -> list[tuple[Cycle, str]]:
+def cycles_by_phase(commune: Commune, *, on: datetime.date | None = None) -> list[tuple[Cycle, str]]:
     """The commune's published cycles with their phase code today, latest first (one query)."""
     return [(cycle, phase_of(cycle, on=on)) for cycle in public_cycles(commune)]

@@ -16,7 +16,7 @@ from palabre.budgeting.models import BallotKind, Cycle, Envelope, ProjectUpdate,
 from palabre.budgeting.queries.cycles import money
 from palabre.budgeting.services.results import why_text
 from palabre.core.choices import AgeBand, Channel, Gender
-from palabre.territory.models import Arrondissement
+from palabre.territory.models import Arrondissement, Commune
 
 SMALL_COUNT = 5
 VOTING_CHANNELS = (Channel.WEB, Channel.USSD, Channel.SMS, Channel.PAPER)
@@ -98,7 +98,9 @@ def cycle_results(cycle: Cycle) -> list[EnvelopeResults]:
     return [_envelope_results(envelope, proposals, turnout.get(envelope.pk, [])) for envelope in envelopes]
 
 
-def _envelope_results(envelope: Envelope, proposals: dict[int, Proposal], turnout) -> EnvelopeResults:
+def _envelope_results(
+    envelope: Envelope, proposals: dict[int, Proposal], turnout: list[TurnoutTable]
+) -> EnvelopeResults:
     result = envelope.result
     selected, greedy = result.selected_numbers, set(result.greedy_selected_numbers)
     rows = []
@@ -225,7 +227,7 @@ def results_csv_rows(cycle: Cycle) -> list[list]:
     return rows
 
 
-def selected_projects(commune) -> list[Proposal]:
+def selected_projects(commune: Commune) -> list[Proposal]:
     """The projects published results selected in the commune, newest cycle first, each with
     `latest_update` (or None). Two queries. The PDC module will take this read over (see the module
     docstring)."""

@@ -1,12 +1,14 @@
-"""Reads of the voting page: the envelopes a voter votes in, their projects, and where they already voted,
-in three queries whatever the number of envelopes and projects."""
+"""Reads of voting: the envelopes a voter votes in, their projects, and where they already voted (the web
+page, in three queries whatever the number of envelopes and projects), and what the USSD and SMS adapters
+read (which envelope holds a project number, the commune's arrondissements)."""
 
 from dataclasses import dataclass, field
 
 from palabre.budgeting.models import BallotKind, Cycle, Envelope, Proposal
 from palabre.budgeting.queries.cycles import ballot_rule_text, cycle_envelopes
 from palabre.budgeting.services.voters import Voter, may_vote_in
-from palabre.budgeting.services.voting import voted_envelope_ids
+from palabre.budgeting.services.voting import ballot_proposals, voted_envelope_ids
+from palabre.territory.models import Arrondissement, Commune
 
 
 @dataclass
@@ -67,3 +69,28 @@ def ballot_rows(ballot: EnvelopeBallot, ticked: set[int]) -> tuple[list[BallotRo
         for proposal in ballot.proposals
     ]
     return rows, total
+
+
+def has_arrondissement_envelopes(cycle: Cycle) -> bool:
+    """Whether the cycle has an envelope reserved to an arrondissement (then a voter's residence matters)."""
+    return cycle.envelopes.filter(arrondissement__isnull=False).exists()
+
+
+def envelopes_by_number(cycle: Cycle) -> dict[int, Envelope]:
+    """The envelope whose ballot holds each project number of the cycle."""
+    where: dict[int, Envelope] = {}
+    for envelope in cycle.envelopes.select_related("cycle__commune", "arrondissement"):
+        where.update(dict.fromkeys(ballot_proposals(envelope), envelope))
+    return where
+
+
+def commune_arrondissements(commune: Commune) -> list[Arrondissement]:
+    """The commune's arrondissements by name (residence and idea place menus)."""
+    return list(Arrondissement.objects.filter(commune=commune).order_by("name"))
+
+
+def commune_arrondissement(commune: Commune, id: int | None) -> Arrondissement | None:
+    """The commune's arrondissement of this id; None for none, or one of another commune."""
+    if id is None:
+        return None
+    return Arrondissement.objects.filter(commune=commune, pk=id).first()

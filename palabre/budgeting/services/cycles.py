@@ -7,6 +7,7 @@ the tally rule, the minimum age and the envelopes are frozen, and a phase date t
 
 import datetime
 import itertools
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palabre.accounts.models import User
 from palabre.budgeting.models import TALLY_RULE_LABELS, BallotKind, Cycle, Envelope
 from palabre.budgeting.phases import PHASES, RESULTS
 from palabre.core.services import audit_record
@@ -51,7 +53,7 @@ def cycle_create(
     tally_rule: str = "mes-complete",
     minimum_age: int | None = None,
     description: str = "",
-    by,
+    by: User,
 ) -> Cycle:
     """A new cycle of the commune, not yet visible to the public (see cycle_publish)."""
     cycle = Cycle(commune=commune)
@@ -84,7 +86,7 @@ def cycle_create(
     return cycle
 
 
-def cycle_update(*, cycle: Cycle, by, **changes) -> Cycle:
+def cycle_update(*, cycle: Cycle, by: User, **changes: Any) -> Cycle:
     """Change some of the cycle's settings (any of EDITABLE_FIELDS, by keyword). Refused, naming the field,
     if it breaks the phase order or the ballot rules, or changes what voting froze."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -109,7 +111,7 @@ def cycle_update(*, cycle: Cycle, by, **changes) -> Cycle:
     return cycle
 
 
-def cycle_publish(*, cycle: Cycle, by) -> Cycle:
+def cycle_publish(*, cycle: Cycle, by: User) -> Cycle:
     """Show the cycle to the public (its page, the commune home). It needs at least one envelope, since
     the information phase announces the money at stake."""
     if cycle.is_published:
@@ -125,7 +127,9 @@ def cycle_publish(*, cycle: Cycle, by) -> Cycle:
     return cycle
 
 
-def envelope_set(*, cycle: Cycle, amount: int, arrondissement: Arrondissement | None = None, by) -> Envelope:
+def envelope_set(
+    *, cycle: Cycle, amount: int, arrondissement: Arrondissement | None = None, by: User
+) -> Envelope:
     """Create or change the amount of the commune-wide envelope (no arrondissement) or of one
     arrondissement's. Refused once voting has begun."""
     if voting_has_begun(cycle):
@@ -159,7 +163,7 @@ def envelope_set(*, cycle: Cycle, amount: int, arrondissement: Arrondissement | 
     return envelope
 
 
-def envelope_remove(*, envelope: Envelope, by) -> None:
+def envelope_remove(*, envelope: Envelope, by: User) -> None:
     """Remove an envelope set by mistake: only before voting, and only while no idea is attached to it."""
     cycle = envelope.cycle
     if voting_has_begun(cycle):

@@ -6,9 +6,11 @@ then this is where their progress is kept.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from palabre.accounts.models import User
 from palabre.budgeting.models import FollowUpStatus, ProjectUpdate, Proposal
 from palabre.core.audit import audit_record
 
@@ -20,8 +22,8 @@ def project_update_add(
     progress: int,
     spent: int | None = None,
     note: str = "",
-    photo=None,
-    by,
+    photo: UploadedFile | None = None,
+    by: User,
 ) -> ProjectUpdate:
     """Publish one step of a selected project. Only projects the published vote selected have a follow-up:
     anything else would be shown to citizens as if they had chosen it."""

@@ -24,15 +24,15 @@ unknown number, nothing ticked, no readable phone) is kept with the outcome `inv
 refused, so the count of the pile still adds up. A phone that is typed but malformed is a typing slip and
 is refused, to be typed again.
 
-Counting goes through `ballot_cast`, like every channel: a phone that already voted online (or in another
-batch) gets `already_voted`, and once counted, the same phone is refused online. The polling officer
-checked the voter's age against the register, so the minimum age counts as declared. Counted voters get
+Counting goes through the step `ballot_cast` shares (`voting._cast`), like every channel: a phone that
+already voted online (or in another batch) gets `already_voted`, and once counted, the same phone is
+refused online. The polling officer checked the voter's age against the register, so the minimum age
+counts as checked (`voters.voter_on_register`). Counted voters get
 their receipt code by SMS, so a person whose number was written on someone else's ballot finds out. Then
 the phone and its keyed hash are erased from the entries: what remains (position, projects ticked, outcome)
 no longer links a ballot's content to a person.
 """
 
-import dataclasses
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from palabre.accounts.models import User
 from palabre.accounts.phone import read_benin_phone
 from palabre.budgeting.models import (
     BallotKind,
@@ -52,9 +53,8 @@ from palabre.budgeting.models import (
     PaperEntryOutcome,
 )
 from palabre.budgeting.phases import RESULTS, VOTING, phase_of
-from palabre.budgeting.services.voters import voter_from_phone, voter_key
-from palabre.budgeting.services.voting import BallotRejected, ballot_cast, ballot_validate
-from palabre.core.choices import Channel
+from palabre.budgeting.services.voters import voter_key, voter_on_register
+from palabre.budgeting.services.voting import BallotChoice, BallotRejected, _cast, ballot_validate
 from palabre.core.services import audit_record
 
 MAX_DECLARED_COUNT = 5000
@@ -117,7 +117,7 @@ def _check_open(cycle: Cycle) -> None:
         )
 
 
-def _audit(batch: PaperBatch, action: str, by, **data) -> None:
+def _audit(batch: PaperBatch, action: str, by: User, **data: object) -> None:
     audit_record(
         action=f"budgeting.{action}",
         actor_id=getattr(by, "pk", None),
@@ -136,7 +136,7 @@ def _locked(batch: PaperBatch) -> PaperBatch:
 
 
 def paper_batch_open(
-    *, cycle: Cycle, envelope: Envelope, polling_point: str, declared_count: int, by
+    *, cycle: Cycle, envelope: Envelope, polling_point: str, declared_count: int, by: User
 ) -> PaperBatch:
     """A new batch: the ballots of one polling point for one envelope, as counted on the tally sheet.
     The officer who opens it types its first round."""
@@ -162,7 +162,7 @@ def paper_batch_open(
     return batch
 
 
-def round_for(batch: PaperBatch, user) -> int | None:
+def round_for(batch: PaperBatch, user: User) -> int | None:
     """The round this officer types in the batch now (1 or 2), or None: round 1 belongs to the officer who
     opened the batch; round 2 to the first other officer who types in it; after a mismatch, each corrects
     their own round."""
@@ -176,7 +176,7 @@ def round_for(batch: PaperBatch, user) -> int | None:
     return None
 
 
-def _check_clerk(batch: PaperBatch, round: int, by) -> None:
+def _check_clerk(batch: PaperBatch, round: int, by: User) -> None:
     if round not in (1, 2):
         raise ValidationError(_("Une saisie est la première ou la seconde."))
     if round_for(batch, by) == round:
@@ -222,7 +222,7 @@ def paper_entry_add(
     voter_phone: str,
     numbers: list[int],
     points: list[int] | None = None,
-    by,
+    by: User,
 ) -> TypedEntry:
     """Type (or re-type, which replaces it) the ballot at `position` in this officer's round. A ballot
     that breaks the rules is kept as `invalid` (see the module docstring); a malformed phone is refused."""
@@ -263,7 +263,7 @@ def paper_entry_add(
     return TypedEntry(entry=entry, problem=problem)
 
 
-def paper_batch_finish_round(*, batch: PaperBatch, by) -> PaperBatch:
+def paper_batch_finish_round(*, batch: PaperBatch, by: User) -> PaperBatch:
     """The first officer has typed the whole pile: the batch goes to a second officer. (The second round
     ends with `paper_batch_reconcile`, which compares both.) Finishing with ballots missing is allowed —
     the pile may really be short — and shows in the count check when reconciling."""
@@ -312,7 +312,7 @@ def paper_batch_compare(batch: PaperBatch) -> list[Mismatch]:
     return mismatches
 
 
-def paper_batch_reconcile(*, batch: PaperBatch, by, count_note: str = "") -> PaperReconciliation:
+def paper_batch_reconcile(*, batch: PaperBatch, by: User, count_note: str = "") -> PaperReconciliation:
     """Compare both rounds; if they differ, flag the batch `mismatched` and return the differences
     (nothing is counted). If they agree, and the number of ballots typed is the declared count (or
     `count_note` says why not: a ballot lost, a miscount on the tally sheet), cast every valid ballot,
@@ -337,7 +337,7 @@ def paper_batch_reconcile(*, batch: PaperBatch, by, count_note: str = "") -> Pap
     return result
 
 
-def _count(batch: PaperBatch, by, count_note: str) -> PaperReconciliation:
+def _count(batch: PaperBatch, by: User, count_note: str) -> PaperReconciliation:
     entries = list(batch.entries.order_by("round", "position"))
     first_round = [entry for entry in entries if entry.round == 1]
     if len(first_round) != batch.declared_count and not count_note:
@@ -350,7 +350,7 @@ def _count(batch: PaperBatch, by, count_note: str) -> PaperReconciliation:
                 % {"typed": len(first_round), "declared": batch.declared_count}
             }
         )
-    outcomes = {entry.position: _cast(batch, entry) for entry in first_round}
+    outcomes = {entry.position: _count_entry(batch, entry) for entry in first_round}
     for entry in entries:
         entry.outcome = outcomes[entry.position]
         entry.voter_phone = ""
@@ -374,19 +374,16 @@ def _count(batch: PaperBatch, by, count_note: str) -> PaperReconciliation:
     return summary
 
 
-def _cast(batch: PaperBatch, entry: PaperEntry) -> str:
-    """Count one agreed ballot through the service every channel uses; its outcome."""
+def _count_entry(batch: PaperBatch, entry: PaperEntry) -> str:
+    """Count one agreed ballot through the step every channel's service shares (in the reconciliation's
+    transaction); its outcome."""
     if entry.outcome == PaperEntryOutcome.INVALID:
         return PaperEntryOutcome.INVALID
-    voter = voter_from_phone(
-        entry.voter_phone, channel=Channel.PAPER, arrondissement_id=batch.envelope.arrondissement_id
-    )
+    choice = BallotChoice(batch.envelope, entry.proposal_numbers, entry.points)
     try:
-        ballot_cast(
-            envelope=batch.envelope,
-            voter=dataclasses.replace(voter, declared_minimum_age=True),
-            numbers=entry.proposal_numbers,
-            points=entry.points,
+        _cast(
+            choice,
+            voter_on_register(entry.voter_phone, envelope=batch.envelope),
             send_receipt_sms=True,
             allow_after_close=True,
         )
@@ -408,7 +405,7 @@ def paper_batch_summary(batch: PaperBatch) -> PaperReconciliation:
     )
 
 
-def paper_batch_discard(*, batch: PaperBatch, reason: str, by) -> None:
+def paper_batch_discard(*, batch: PaperBatch, reason: str, by: User) -> None:
     """Abandon a batch that will never be counted (typed against the wrong envelope, a pile found to be
     another polling point's...): its entries, with the phones typed, are deleted and the reason is
     audited. Counted batches cannot be discarded: their ballots are in the results."""

@@ -11,12 +11,16 @@ cycle when its results are computed (`proposal_phones_erase`), since no notice f
 """
 
 import datetime
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -54,7 +58,7 @@ def proposal_submit(
     arrondissement: Arrondissement | None = None,
     village: Village | None = None,
     rough_cost: int | None = None,
-    photo=None,
+    photo: UploadedFile | None = None,
     author: User | None = None,
     author_name: str = "",
     author_phone: str = "",
@@ -256,19 +260,19 @@ def _checked_idea(
     cycle: Cycle,
     title: str,
     description: str,
-    arrondissement,
-    village,
-    rough_cost,
-    photo,
+    arrondissement: Arrondissement | None,
+    village: Village | None,
+    rough_cost: int | None,
+    photo: UploadedFile | None,
     author_name: str,
     author_phone: str,
     channel: str,
-) -> dict:
+) -> dict[str, Any]:
     """The idea's fields, trimmed and checked; every faulty field named at once."""
     title, description, author_name = (title or "").strip(), (description or "").strip(), author_name.strip()
     errors: dict[str, list] = {}
 
-    def fail(field, message):
+    def fail(field: str, message: str | Promise) -> None:
         errors.setdefault(field, []).append(message)
 
     if not TITLE_LENGTH[0] <= len(title) <= TITLE_LENGTH[1]:
@@ -314,7 +318,9 @@ def _bounds(bounds: tuple[int, int]) -> dict:
     return {"low": bounds[0], "high": bounds[1]}
 
 
-def _check_review(cycle: Cycle, *, feasible: bool, reason: str, cost: int | None, envelope) -> None:
+def _check_review(
+    cycle: Cycle, *, feasible: bool, reason: str, cost: int | None, envelope: Envelope | None
+) -> None:
     errors: dict[str, list] = {}
     if len(reason) < REVIEW_REASON_MIN:
         errors["reason"] = [_("Expliquez l'avis en une phrase au moins : il est publié avec l'idée.")]
@@ -326,7 +332,7 @@ def _check_review(cycle: Cycle, *, feasible: bool, reason: str, cost: int | None
         errors["envelope"] = [_("Choisissez une enveloppe de ce budget.")]
     elif feasible and envelope is None:
         errors["envelope"] = [_("Choisissez l'enveloppe dans laquelle ce projet sera soumis au vote.")]
-    elif feasible and cost and cost > envelope.amount:
+    elif feasible and cost and envelope is not None and cost > envelope.amount:
         errors["estimated_cost"] = [
             _("Ce coût dépasse l'enveloppe (%(amount)s FCFA) : le projet ne pourrait pas être financé.")
             % {"amount": money(envelope.amount)}
@@ -353,7 +359,13 @@ def author_phone_of(proposal: Proposal) -> str:
 
 
 def proposal_phones_erase(*, cycle: Cycle) -> int:
-    """Forget the phones of authors without an account once no notice can follow (results computed)."""
+    """Forget the phones of authors without an account once no notice can follow (results computed:
+    `results_compute` does it in its transaction). Not audited: it only forgets personal data."""
+    with transaction.atomic():
+        return _proposal_phones_erase(cycle)
+
+
+def _proposal_phones_erase(cycle: Cycle) -> int:
     return Proposal.objects.filter(cycle=cycle).exclude(author_phone="").update(author_phone="")
 
 
@@ -373,7 +385,9 @@ def _record_participation(proposal: Proposal, author: User | None, author_phone:
     )
 
 
-def _notify(proposal: Proposal, phone: str, author: User | None, step: str, body) -> None:
+def _notify(
+    proposal: Proposal, phone: str, author: User | None, step: str, body: Callable[[Proposal], str]
+) -> None:
     """Queue an SMS about `proposal` once per step, in the author's language when we know it."""
     key = f"budgeting.proposal:{proposal.pk}:{step}"
     if step == "reviewed" and proposal.reviewed_at is not None:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
+from palabre.accounts.models import User
 from palabre.budgeting.models import (
     Ballot,
     BallotKind,
@@ -39,8 +40,8 @@ from palabre.budgeting.models import (
 )
 from palabre.budgeting.phases import FOLLOW_UP, RESULTS, phase_of, voting_closes_on
 from palabre.budgeting.queries.cycles import money
-from palabre.budgeting.services.proposals import proposal_phones_erase
-from palabre.budgeting.services.voting import ballots_mix, canonical_ballot
+from palabre.budgeting.services.proposals import _proposal_phones_erase
+from palabre.budgeting.services.voting import _mix, canonical_ballot
 from palabre.budgeting.tally import Ballot as TallyBallot
 from palabre.budgeting.tally import Election, Project, tally, write_pabulib
 from palabre.core.audit import audit_record
@@ -165,7 +166,7 @@ def envelope_pabulib(envelope: Envelope) -> str:
 # Computing and publishing
 
 
-def results_compute(*, cycle: Cycle, by) -> list[Result]:
+def results_compute(*, cycle: Cycle, by: User) -> list[Result]:
     """Tally every envelope of the cycle with its rule and with greedy; store (or replace) one `Result` per
     envelope and mark the selected proposals. Only once voting has closed, every paper batch has been
     reconciled, and while the results are not yet published (published results never change)."""
@@ -181,23 +182,24 @@ def results_compute(*, cycle: Cycle, by) -> list[Result]:
                 "terminez leur saisie ou abandonnez-les d'abord."
             )
         )
-    envelopes = list(cycle.envelopes.select_related("arrondissement", "cycle__commune"))
-    for envelope in envelopes:  # the last ballots, fewer than a batch, are mixed before anything is read
-        ballots_mix(envelope=envelope, force=True)
-    outcomes = [
-        (envelope, envelope_outcome(envelope_election(envelope), cycle.tally_rule)) for envelope in envelopes
-    ]
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
         if locked.results_published_at is not None:
             raise ValidationError(_("Les résultats sont déjà publiés : ils ne peuvent plus être recalculés."))
+        envelopes = list(cycle.envelopes.select_related("arrondissement", "cycle__commune"))
+        for envelope in envelopes:  # the last ballots, fewer than a batch, are mixed before anything is read
+            _mix(envelope, force=True)
+        outcomes = [
+            (envelope, envelope_outcome(envelope_election(envelope), cycle.tally_rule))
+            for envelope in envelopes
+        ]
         results = [_store(envelope, outcome, cycle.tally_rule) for envelope, outcome in outcomes]
         selected = [number for result in results for number in result.selected_numbers]
         Proposal.objects.filter(cycle=cycle, is_selected=True).exclude(number__in=selected).update(
             is_selected=False
         )
         Proposal.objects.filter(cycle=cycle, number__in=selected).update(is_selected=True)
-        proposal_phones_erase(cycle=cycle)
+        _proposal_phones_erase(cycle)
         audit_record(
             action="budgeting.results_computed",
             actor_id=by.pk,
@@ -266,7 +268,7 @@ def _store(envelope: Envelope, outcome: Outcome, rule: str) -> Result:
     return result
 
 
-def results_publish(*, cycle: Cycle, by) -> Cycle:
+def results_publish(*, cycle: Cycle, by: User) -> Cycle:
     """Open the public results page and downloads. Publishing twice changes nothing. Refused when the
     results are missing or stale: a paper batch counted (or opened) after they were computed."""
     with transaction.atomic():
@@ -325,7 +327,7 @@ def explain(election: Election, rule: str, selected: list[str]) -> dict[str, dic
     return reasons
 
 
-def _money(value) -> int:
+def _money(value: int | Fraction) -> int:
     """Francs shown to people: rounded down, so "what was left" is never overstated."""
     return floor(value)
 
@@ -335,7 +337,7 @@ def _greedy_order(election: Election, per_cost: bool) -> list[str]:
     score per franc), ties to the smaller id as a string; projects nobody chose last."""
     scores = election.scores
 
-    def key(project_id: str):
+    def key(project_id: str) -> tuple[int, int | Fraction, int | Fraction, str]:
         score, cost = Fraction(scores[project_id]), election.projects[project_id].cost
         if score <= 0:
             return (1, 0, 0, project_id)
@@ -426,7 +428,14 @@ def mes_trace(election: Election, share: Fraction, *, cardinality: bool = False)
     return MesTrace(funded, money, supporters, weights, share)
 
 
-def _price(election, project_id, groups, money, weights, cardinality) -> Fraction | None:
+def _price(
+    election: Election,
+    project_id: str,
+    groups: list[int],
+    money: list[Fraction],
+    weights: list[int],
+    cardinality: bool,
+) -> Fraction | None:
     """The lowest price per unit of utility at which the supporters can pay the project, or None."""
     remaining = election.projects[project_id].cost
     count = sum(weights[group] for group in groups)
@@ -569,5 +578,5 @@ def why_text(reason: dict) -> str:
     return gettext(WHY_TEXTS[code]) % numbers
 
 
-def _display(value):
+def _display(value: object) -> object:
     return money(value) if isinstance(value, int) and not isinstance(value, bool) else value

@@ -18,7 +18,9 @@ import datetime
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -29,10 +31,10 @@ from palabre.accounts.services import hash_ip
 from palabre.budgeting.models import Ballot, BallotKind, Cycle, Envelope, Proposal, VoterRecord
 from palabre.budgeting.phases import RESULTS, VOTING, phase_of
 from palabre.budgeting.queries.cycles import money
-from palabre.budgeting.services.voters import Voter, age_eligibility, may_vote_in
+from palabre.budgeting.services.voters import Voter, _residence_keep, age_eligibility, may_vote_in
 from palabre.channels.phones import phone_is_training
 from palabre.core.services import guarded_lookup, participation_record, sms_queue
-from palabre.territory.models import Module
+from palabre.territory.models import Arrondissement, Module
 
 # Receipt codes: 8 characters a person can read aloud or type on a keypad without confusion (no 0/O, 1/I/L,
 # 2/Z, 5/S, 8/B, 6/G), about 36 bits of randomness.
@@ -44,6 +46,7 @@ RECEIPT_ATTEMPTS = 3
 RECEIPT_SCOPE = "budgeting.receipt"
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class BallotRejected(Exception):
@@ -81,10 +84,12 @@ class BallotRejected(Exception):
         "simulated": gettext_noop("Numéro d'essai du simulateur : rien n'est enregistré hors démonstration."),
     }
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object):
         super().__init__(code)
         self.code = code
         self.params = params
+        # The envelope refused, when a service casts several (ballots_cast): set as the error rises.
+        self.envelope: Envelope | None = None
 
     @property
     def message(self) -> str:
@@ -182,6 +187,15 @@ def voted_envelope_ids(*, cycle: Cycle, voter: Voter) -> set[int]:
     )
 
 
+@dataclass(frozen=True)
+class BallotChoice:
+    """One envelope's ballot, as a voter filled it in: `points` for cumulative ballots only."""
+
+    envelope: Envelope
+    numbers: list[int]
+    points: list[int] | None = None
+
+
 def ballot_cast(
     *,
     envelope: Envelope,
@@ -195,18 +209,79 @@ def ballot_cast(
     one transaction; a second ballot of the same phone in the envelope (any channel, even at the same
     instant) raises BallotRejected("already_voted"), and so does a ballot in a second arrondissement's
     envelope ("other_arrondissement"). The receipt code is returned (and sent by SMS when asked); only
-    its hash is kept."""
-    voter_check(envelope=envelope, voter=voter, allow_after_close=allow_after_close)
-    chosen = ballot_validate(envelope=envelope, numbers=numbers, points=points)
+    its hash is kept. Not audited, deliberately: an audit event would pair a person with a ballot's time
+    (docs/architecture.md, "Deliberate exceptions")."""
+    choice = BallotChoice(envelope, numbers, points)
+    chosen = _check(choice, voter, allow_after_close=allow_after_close)
+    with transaction.atomic():
+        code = _write(choice, voter, send_receipt_sms=send_receipt_sms)
+    return Receipt(code=code, envelope=envelope, proposals=chosen)
+
+
+def ballots_cast(
+    *, voter: Voter, ballots: list[BallotChoice], residence_named: Arrondissement | None = None
+) -> list[Receipt]:
+    """Count one ballot per envelope (the commune-wide one and the voter's arrondissement's, from one SMS),
+    all or nothing: every ballot is checked first, then all are written in one transaction; if one is
+    refused (already voted, even by a concurrent request), none is counted and the BallotRejected names
+    its `envelope`. `residence_named` (the arrondissement the voter named for this vote, when the phone
+    had declared none) is kept in the phone profile, only if the vote is counted and one of the ballots
+    is that arrondissement's."""
+    chosen = []
+    for choice in ballots:  # every voter check first (phase, envelope, age), then every ballot's rules
+        _rejected_in(choice.envelope, voter_check, envelope=choice.envelope, voter=voter)
+    for choice in ballots:
+        chosen.append(_rejected_in(choice.envelope, _check, choice, voter))
+    receipts = []
+    with transaction.atomic():
+        if residence_named is not None and any(
+            choice.envelope.arrondissement_id == residence_named.pk for choice in ballots
+        ):
+            _residence_keep(voter.phone, residence_named)
+        for choice, proposals in zip(ballots, chosen, strict=True):
+            code = _rejected_in(choice.envelope, _write, choice, voter, send_receipt_sms=False)
+            receipts.append(Receipt(code=code, envelope=choice.envelope, proposals=proposals))
+    return receipts
+
+
+def _rejected_in(envelope: Envelope, step: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """`step(...)`, a BallotRejected it raises naming the envelope it was raised for."""
+    try:
+        return step(*args, **kwargs)
+    except BallotRejected as rejected:
+        rejected.envelope = envelope
+        raise
+
+
+def _check(choice: BallotChoice, voter: Voter, *, allow_after_close: bool = False) -> list[Proposal]:
+    """Everything checked before a ballot is written: who votes, when, and the ballot's rules."""
+    voter_check(envelope=choice.envelope, voter=voter, allow_after_close=allow_after_close)
+    return ballot_validate(envelope=choice.envelope, numbers=choice.numbers, points=choice.points)
+
+
+def _cast(
+    choice: BallotChoice, voter: Voter, *, send_receipt_sms: bool, allow_after_close: bool = False
+) -> str:
+    """The step every counting service shares (ballot_cast, ballots_cast, the paper reconciliation), in
+    the caller's transaction: check, then write. Returns the receipt code."""
+    _check(choice, voter, allow_after_close=allow_after_close)
+    return _write(choice, voter, send_receipt_sms=send_receipt_sms)
+
+
+def _write(choice: BallotChoice, voter: Voter, *, send_receipt_sms: bool) -> str:
+    """Store the voter record and the ballot, in the caller's transaction; the receipt code. Each attempt
+    is a savepoint (not a transaction: nothing is committed here), so that the database's "one ballot per
+    phone and envelope" can refuse it and the caller's transaction goes on."""
     for _attempt in range(RECEIPT_ATTEMPTS):
         code = _receipt_code()
         try:
-            _store(envelope, voter, code, numbers, points, send_receipt_sms)
+            with transaction.atomic():  # a savepoint inside the service's transaction
+                _store(choice.envelope, voter, code, choice.numbers, choice.points, send_receipt_sms)
         except IntegrityError as error:
-            if has_voted(envelope=envelope, voter=voter):
+            if has_voted(envelope=choice.envelope, voter=voter):
                 raise BallotRejected("already_voted") from error
             continue  # the receipt code collided with another ballot's: draw a new one
-        return Receipt(code=code, envelope=envelope, proposals=chosen)
+        return code
     raise RuntimeError("no free receipt code after several draws")
 
 
@@ -218,30 +293,29 @@ def _store(
     points: list[int] | None,
     send_receipt_sms: bool,
 ) -> None:
-    """The voter record and the ballot, together or not at all."""
-    with transaction.atomic():
-        if envelope.arrondissement_id is not None:
-            _check_single_arrondissement(envelope, voter)
-        VoterRecord.objects.create(
-            envelope=envelope,
-            voter_key=voter.key,
-            channel=voter.channel,
-            gender=voter.gender,
-            age_band=voter.age_band,
-            arrondissement_id=voter.arrondissement_id,
-        )
-        cumulative = points is not None and envelope.cycle.ballot_kind == BallotKind.CUMULATIVE
-        stored_numbers, stored_points = canonical_ballot(numbers, points if cumulative else None)
-        Ballot.objects.create(
-            envelope=envelope,
-            proposal_numbers=stored_numbers,
-            points=stored_points,
-            receipt_hash=receipt_hash(code),
-        )
-        _record_participation(envelope, voter)
-        if send_receipt_sms:
-            _send_receipt(envelope, voter, code)
-        _mix_when_due(envelope)
+    """The voter record and the ballot, together or not at all (inside `_write`'s savepoint)."""
+    if envelope.arrondissement_id is not None:
+        _check_single_arrondissement(envelope, voter)
+    VoterRecord.objects.create(
+        envelope=envelope,
+        voter_key=voter.key,
+        channel=voter.channel,
+        gender=voter.gender,
+        age_band=voter.age_band,
+        arrondissement_id=voter.arrondissement_id,
+    )
+    cumulative = points is not None and envelope.cycle.ballot_kind == BallotKind.CUMULATIVE
+    stored_numbers, stored_points = canonical_ballot(numbers, points if cumulative else None)
+    Ballot.objects.create(
+        envelope=envelope,
+        proposal_numbers=stored_numbers,
+        points=stored_points,
+        receipt_hash=receipt_hash(code),
+    )
+    _record_participation(envelope, voter)
+    if send_receipt_sms:
+        _send_receipt(envelope, voter, code)
+    _mix_when_due(envelope)
 
 
 def canonical_ballot(numbers: list[int], points: list[int] | None) -> tuple[list[int], list[int] | None]:
@@ -275,7 +349,8 @@ def _mix_when_due(envelope: Envelope) -> None:
     batch = settings.BALLOT_MIX_BATCH
     if batch > 0 and Ballot.objects.filter(envelope=envelope, mixed=False).count() >= batch:
         try:
-            ballots_mix(envelope=envelope)
+            with transaction.atomic():  # a savepoint: a failed mixing leaves the ballot counted
+                _mix(envelope, force=False)
         except (DatabaseError, RuntimeError):
             logger.exception("ballots of envelope %s not mixed; retried with the next ballot", envelope.pk)
 
@@ -285,24 +360,29 @@ def ballots_mix(*, envelope: Envelope, force: bool = False) -> int:
     when at least BALLOT_MIX_BATCH of them wait (any number with `force`). Returns how many were
     rewritten (0: nothing to do). Contents and ids never change; only the rows' physical order does."""
     with transaction.atomic():
-        if not _lock_mixing(envelope, wait=force):
-            return 0  # another voter's transaction is mixing this envelope: the next ballot will see
-        # Read after the lock: a mixing that committed meanwhile is seen (read committed), never redone.
-        pending = list(Ballot.objects.filter(envelope=envelope, mixed=False))
-        if not pending or (not force and len(pending) < settings.BALLOT_MIX_BATCH):
-            return 0
-        rows = pending + _mixed_sample(envelope, max(settings.BALLOT_MIX_BATCH, 1))
-        for ballot in rows:
-            ballot.mixed = True
-        _random.shuffle(rows)
-        if connection.vendor == "sqlite":  # deleted rows are overwritten in the file, not left in free pages
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA secure_delete=ON")
-        deleted, _by_model = Ballot.objects.filter(pk__in=[ballot.pk for ballot in rows]).delete()
-        if deleted != len(rows):
-            raise RuntimeError("ballots changed while they were being mixed")  # rolls the mixing back
-        Ballot.objects.bulk_create(rows)
-        return len(rows)
+        return _mix(envelope, force=force)
+
+
+def _mix(envelope: Envelope, *, force: bool) -> int:
+    """ballots_mix's work, in the caller's transaction (a voter's, the results', or its own)."""
+    if not _lock_mixing(envelope, wait=force):
+        return 0  # another voter's transaction is mixing this envelope: the next ballot will see
+    # Read after the lock: a mixing that committed meanwhile is seen (read committed), never redone.
+    pending = list(Ballot.objects.filter(envelope=envelope, mixed=False))
+    if not pending or (not force and len(pending) < settings.BALLOT_MIX_BATCH):
+        return 0
+    rows = pending + _mixed_sample(envelope, max(settings.BALLOT_MIX_BATCH, 1))
+    for ballot in rows:
+        ballot.mixed = True
+    _random.shuffle(rows)
+    if connection.vendor == "sqlite":  # deleted rows are overwritten in the file, not left in free pages
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete=ON")
+    deleted, _by_model = Ballot.objects.filter(pk__in=[ballot.pk for ballot in rows]).delete()
+    if deleted != len(rows):
+        raise RuntimeError("ballots changed while they were being mixed")  # rolls the mixing back
+    Ballot.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _lock_mixing(envelope: Envelope, *, wait: bool) -> bool:

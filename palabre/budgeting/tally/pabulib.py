@@ -49,10 +49,14 @@ def _split_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def _rows_by_section(text: str) -> dict[str, list[list[str]]]:
-    sections: dict[str, list[list[str]]] = {}
+Row = tuple[int, list[str]]  # (line number in the file, its fields)
+
+
+def _rows_by_section(text: str) -> dict[str, list[Row]]:
+    sections: dict[str, list[Row]] = {}
     current = None
-    for row in csv.reader(text.splitlines(), delimiter=";"):
+    reader = csv.reader(text.splitlines(), delimiter=";")
+    for row in reader:
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         name = row[0].strip().lower()
@@ -60,52 +64,102 @@ def _rows_by_section(text: str) -> dict[str, list[list[str]]]:
             current = sections.setdefault(name, [])
             continue
         if current is None:
-            raise PabulibError("data before the META section")
-        current.append([cell.strip() for cell in row])
+            raise PabulibError(f"line {reader.line_num}: data before the META section")
+        current.append((reader.line_num, [cell.strip() for cell in row]))
     missing = [name for name in SECTIONS if name not in sections]
     if missing:
         raise PabulibError(f"missing sections: {', '.join(missing)}")
     return sections
 
 
-def _table(rows: list[list[str]], section: str) -> tuple[list[str], list[dict[str, str]]]:
+def _table(rows: list[Row], section: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The section's rows as {column: value} (empty values left out), each with its line number. A row
+    with more fields than the header, or too few to reach a `required` column, is refused, naming its line."""
     if not rows:
         raise PabulibError(f"{section}: no header row")
-    header, *body = rows
+    (header_line, header), *body = rows
+    absent = [column for column in required if column not in header]
+    if absent:
+        raise PabulibError(f"line {header_line}: {section} header has no {', '.join(absent)} column")
+    reach = max(header.index(column) for column in required) + 1
     records = []
-    for row in body:
+    for line, row in body:
         if len(row) > len(header):
-            raise PabulibError(f"{section}: row {row[0]!r} has more fields than the header")
-        records.append({column: value for column, value in zip(header, row, strict=False) if value})
-    return header, records
+            raise PabulibError(f"line {line}: {section} row {row[0]!r} has more fields than the header")
+        if len(row) < reach:
+            missing = ", ".join(column for column in required if header.index(column) >= len(row))
+            raise PabulibError(f"line {line}: {section} row {row[0]!r} has no {missing} field")
+        records.append((line, {column: value for column, value in zip(header, row, strict=False) if value}))
+    return records
+
+
+def _number(text: str, *, line: int, what: str) -> Fraction:
+    try:
+        return parse_number(text)
+    except (ValueError, ZeroDivisionError):
+        raise PabulibError(f"line {line}: {what} {text!r} is not a number") from None
+
+
+def _points(text: str, *, line: int, what: str) -> int | Fraction:
+    number = _number(text, line=line, what=what)
+    return number.numerator if number.denominator == 1 else number
 
 
 def parse_pabulib(text: str) -> Election:
+    """The election a pabulib text describes; PabulibError (naming the line) when it cannot be read."""
     sections = _rows_by_section(text)
-    meta = {row[0]: row[1] if len(row) > 1 else "" for row in sections["meta"][1:]}
-    vote_type = meta.get("vote_type", "approval")
-    _, project_rows = _table(sections["projects"], "PROJECTS")
-    projects = {}
-    for row in project_rows:
-        project_id = row.pop("project_id")
-        projects[project_id] = Project(project_id, parse_number(row.pop("cost")), row)
-    _, vote_rows = _table(sections["votes"], "VOTES")
-    ballots = []
-    for row in vote_rows:
-        voter_id = row.pop("voter_id")
-        named = _split_list(row.pop("vote", ""))
-        points = None
-        if vote_type in POINT_TYPES:
-            points = tuple(parse_points(value) for value in _split_list(row.pop("points", "")))
-            if len(points) != len(named):
-                raise PabulibError(f"voter {voter_id}: {len(named)} projects but {len(points)} points")
-        ballots.append(Ballot(voter_id, tuple(named), points, row))
+    meta = {row[0]: row[1] if len(row) > 1 else "" for _line, row in sections["meta"][1:]}
     if "budget" not in meta:
         raise PabulibError("META has no budget")
+    meta_lines = {row[0]: line for line, row in sections["meta"][1:]}
+    _number(meta["budget"], line=meta_lines["budget"], what="META budget")
+    vote_type = meta.get("vote_type", "approval")
+    projects = _projects(sections["projects"])
+    ballots = _ballots(sections["votes"], projects, has_points=vote_type in POINT_TYPES)
     try:
         return Election(meta, projects, ballots)
     except ValueError as error:
         raise PabulibError(str(error)) from error
+
+
+def _projects(rows: list[Row]) -> dict[str, Project]:
+    projects = {}
+    for line, row in _table(rows, "PROJECTS", ("project_id", "cost")):
+        project_id = row.pop("project_id", "")
+        if not project_id:
+            raise PabulibError(f"line {line}: PROJECTS row without a project_id")
+        if project_id in projects:
+            raise PabulibError(f"line {line}: project {project_id!r} is listed twice")
+        if "cost" not in row:
+            raise PabulibError(f"line {line}: project {project_id!r} has no cost")
+        cost = _number(row.pop("cost"), line=line, what=f"project {project_id!r}: cost")
+        projects[project_id] = Project(project_id, cost, row)
+    return projects
+
+
+def _ballots(rows: list[Row], projects: dict[str, Project], *, has_points: bool) -> list[Ballot]:
+    required = ("voter_id", "vote", "points") if has_points else ("voter_id", "vote")
+    ballots = []
+    for line, row in _table(rows, "VOTES", required):
+        voter_id = row.pop("voter_id", "")
+        if not voter_id:
+            raise PabulibError(f"line {line}: VOTES row without a voter_id")
+        named = _split_list(row.pop("vote", ""))
+        unknown = [project for project in named if project not in projects]
+        if unknown:
+            raise PabulibError(f"line {line}: voter {voter_id!r} names unknown project {unknown[0]!r}")
+        points = None
+        if has_points:
+            what = f"voter {voter_id!r}: points"
+            points = tuple(
+                _points(value, line=line, what=what) for value in _split_list(row.pop("points", ""))
+            )
+            if len(points) != len(named):
+                raise PabulibError(
+                    f"line {line}: voter {voter_id!r}: {len(named)} projects but {len(points)} points"
+                )
+        ballots.append(Ballot(voter_id, tuple(named), points, row))
+    return ballots
 
 
 def write_pabulib(election: Election) -> str:

@@ -1,4 +1,5 @@
-"""Fixtures shared by the budgeting tests: two communes, a cycle in its voting phase with a commune-wide
+"""Fixtures shared by the budgeting tests (Bohicon, Toffo, Passagon and Saclo come from the shared places,
+palabre/territory/tests/fixtures.py): a cycle in its voting phase with a commune-wide
 envelope and one arrondissement's envelope, projects on both ballots, staff and voters."""
 
 import pytest
@@ -8,30 +9,9 @@ from palabre.accounts.tests.factories import MembershipFactory, TOTPDeviceFactor
 from palabre.budgeting.services.voters import Voter
 from palabre.budgeting.tests.factories import CycleFactory, EnvelopeFactory, ProposalFactory
 from palabre.core.choices import Channel
-from palabre.territory.tests.factories import ArrondissementFactory, CommuneFactory
 
 VOTER_PHONE = "+2290197112233"
 OTHER_PHONE = "+2290196445566"
-
-
-@pytest.fixture
-def bohicon(db):
-    return CommuneFactory(slug="bohicon", name="Bohicon")
-
-
-@pytest.fixture
-def toffo(db):
-    return CommuneFactory(slug="toffo", name="Toffo")
-
-
-@pytest.fixture
-def passagon(bohicon):
-    return ArrondissementFactory(commune=bohicon, name="Passagon")
-
-
-@pytest.fixture
-def saclo(bohicon):
-    return ArrondissementFactory(commune=bohicon, name="Saclo")
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+import re
 from fractions import Fraction
 
 import pytest
@@ -72,3 +73,62 @@ def test_export_then_import_gives_the_same_election(path):
     assert len(election.projects) == int(election.meta["num_projects"])
     assert len(election.ballots) == int(election.meta["num_votes"])
     assert parse_pabulib(write_pabulib(election)) == election
+
+
+HEAD = "META\nkey;value\nbudget;100\nvote_type;{kind}\nPROJECTS\nproject_id;cost\n1;10\n2;20\nVOTES\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "votes", "error"),
+    [
+        ("approval", "voter_id;vote\nv1;1\nv2\n", "line 12: VOTES row 'v2' has no vote field"),
+        ("cumulative", "voter_id;vote;points\nv1;1,2;3,4\nv2;1\n", "line 12: VOTES row 'v2' has no points"),
+        ("cumulative", "voter_id;vote\nv1;1\n", "line 10: VOTES header has no points column"),
+        ("approval", "voter_id;vote\n;1\n", "line 11: VOTES row without a voter_id"),
+        (
+            "cumulative",
+            "voter_id;vote;points\nv1;1,2;3,x\n",
+            "line 11: voter 'v1': points 'x' is not a number",
+        ),
+        ("cumulative", "voter_id;vote;points\nv1;1;1/0\n", "line 11: voter 'v1': points '1/0' is not a"),
+        ("approval", "voter_id;vote\nv1;1\nv2;1,7\n", "line 12: voter 'v2' names unknown project '7'"),
+        ("approval", "voter_id;vote\nv1;1;2\n", "line 11: VOTES row 'v1' has more fields than the header"),
+        ("cumulative", "voter_id;vote;points\nv1;1,2;3\n", "line 11: voter 'v1': 2 projects but 1 points"),
+    ],
+    ids=[
+        "vote-missing",
+        "points-missing",
+        "no-points-column",
+        "no-voter-id",
+        "points-not-a-number",
+        "points-divide-by-zero",
+        "unknown-project",
+        "extra-field",
+        "points-count",
+    ],
+)
+def test_a_malformed_votes_row_is_refused_naming_its_line(kind, votes, error):
+    with pytest.raises(PabulibError, match=f"^{re.escape(error)}"):
+        parse_pabulib(HEAD.format(kind=kind) + votes)
+
+
+@pytest.mark.parametrize(
+    ("projects", "error"),
+    [
+        ("project_id;cost\n1;ten\n", "line 6: project '1': cost 'ten' is not a number"),
+        ("project_id;cost\n1\n", "line 6: PROJECTS row '1' has no cost field"),
+        ("project_id;cost\n1;10\n1;20\n", "line 7: project '1' is listed twice"),
+        ("id;cost\n1;10\n", "line 5: PROJECTS header has no project_id column"),
+    ],
+    ids=["cost-not-a-number", "cost-missing", "twice", "no-id-column"],
+)
+def test_a_malformed_projects_row_is_refused_naming_its_line(projects, error):
+    text = f"META\nkey;value\nbudget;100\nPROJECTS\n{projects}VOTES\nvoter_id;vote\n"
+    with pytest.raises(PabulibError, match=f"^{re.escape(error)}"):
+        parse_pabulib(text)
+
+
+def test_a_budget_that_is_not_a_number_is_refused_naming_its_line():
+    text = "META\nkey;value\nbudget;lots\nPROJECTS\nproject_id;cost\n1;10\nVOTES\nvoter_id;vote\n"
+    with pytest.raises(PabulibError, match=r"^line 3: META budget 'lots' is not a number"):
+        parse_pabulib(text)

@@ -6,14 +6,22 @@ import pytest
 
 from palabre.accounts.tests.factories import UserFactory
 from palabre.budgeting.services.voters import (
+    Residence,
     Voter,
     age_eligibility,
+    age_stated,
     arrondissement_in,
     envelopes_for,
     may_vote_in,
+    residence_declare,
+    residence_for,
+    residence_of,
+    voter_for_phone,
+    voter_for_user,
     voter_from_phone,
     voter_from_user,
     voter_key,
+    voter_on_register,
 )
 from palabre.budgeting.tests.factories import EnvelopeFactory
 from palabre.channels.ussd.sessions import caller_profile_set
@@ -97,7 +105,12 @@ def cycle_21(cycle):
         ({"age_band": "18-24"}, None),
         ({}, None),
         ({"declared_minimum_age": True}, True),
-        ({"age": 16, "declared_minimum_age": True}, True),
+        # the voter's word counts only when the age is unknown; an officer's check always counts
+        ({"age": 16, "declared_minimum_age": True}, False),
+        ({"age_band": "u18", "declared_minimum_age": True}, False),
+        ({"age_band": "18-24", "declared_minimum_age": True}, True),
+        ({"age": 16, "age_checked": True}, True),
+        ({"age_band": "u18", "age_checked": True}, True),
     ],
 )
 def test_age_eligibility(cycle_21, fields, expected):
@@ -116,3 +129,62 @@ def test_envelopes_for_a_resident(cycle, commune_envelope, passagon_envelope, pa
     voter = Voter(phone=VOTER_PHONE, channel="web", arrondissement_id=saclo.pk)
     assert may_vote_in(commune_envelope, voter) and may_vote_in(saclo_envelope, voter)
     assert not may_vote_in(passagon_envelope, voter)
+
+
+# One residence and age rule for every channel -------------------------------------------------------------
+def test_residence_of_reads_the_phone_profile_then_the_account(bohicon, passagon, saclo, toffo):
+    assert residence_of(VOTER_PHONE, commune_id=bohicon.pk) is None
+    UserFactory(phone=VOTER_PHONE, arrondissement=saclo)
+    assert residence_of(VOTER_PHONE, commune_id=bohicon.pk) == saclo.pk
+    caller_profile_set(phone=VOTER_PHONE, trait="arrondissement", value=passagon)
+    assert residence_of(VOTER_PHONE, commune_id=bohicon.pk) == passagon.pk  # the phone's word wins
+    assert residence_of(VOTER_PHONE, commune_id=toffo.pk) is None  # another commune's: none here
+
+
+def test_a_profile_of_another_commune_falls_back_to_the_account(bohicon, saclo, toffo):
+    UserFactory(phone=VOTER_PHONE, arrondissement=saclo)
+    caller_profile_set(phone=VOTER_PHONE, trait="arrondissement", value=ArrondissementFactory(commune=toffo))
+    assert residence_of(VOTER_PHONE, commune_id=bohicon.pk) == saclo.pk
+
+
+def test_a_declared_residence_wins_over_a_name_given_for_the_vote(bohicon, passagon, saclo):
+    assert residence_for(VOTER_PHONE, commune_id=bohicon.pk) == Residence(None)
+    named = residence_for(VOTER_PHONE, commune_id=bohicon.pk, named=saclo)
+    assert named == Residence(saclo.pk, named=saclo) and not named.is_known
+    residence_declare(phone=VOTER_PHONE, arrondissement=passagon)
+    known = residence_for(VOTER_PHONE, commune_id=bohicon.pk, named=saclo)
+    assert known == Residence(passagon.pk) and known.is_known
+
+
+def test_a_name_of_another_communes_arrondissement_is_not_taken(bohicon, toffo):
+    elsewhere = ArrondissementFactory(commune=toffo)
+    assert residence_for(VOTER_PHONE, commune_id=bohicon.pk, named=elsewhere) == Residence(None)
+
+
+def test_every_channel_builds_its_voter_with_the_same_residence(bohicon, passagon, saclo, citizen):
+    caller_profile_set(phone=VOTER_PHONE, trait="arrondissement", value=saclo)  # the phone said Saclo
+    web = voter_for_user(citizen, residence=residence_for(VOTER_PHONE, commune_id=bohicon.pk, named=passagon))
+    phone = voter_for_phone(
+        VOTER_PHONE, channel=Channel.SMS, residence=residence_for(VOTER_PHONE, commune_id=bohicon.pk)
+    )
+    assert web.arrondissement_id == phone.arrondissement_id == saclo.pk
+    assert (web.channel, web.declared_minimum_age, phone.channel) == ("web", False, "sms")
+    assert voter_for_user(citizen, residence=Residence(None), old_enough=True).declared_minimum_age
+
+
+def test_a_paper_voter_lives_at_the_polling_point_and_had_their_age_checked(
+    cycle, commune_envelope, passagon_envelope, passagon, saclo
+):
+    caller_profile_set(phone=VOTER_PHONE, trait="arrondissement", value=saclo)
+    caller_profile_set(phone=VOTER_PHONE, trait="age_band", value="u18")
+    voter = voter_on_register(VOTER_PHONE, envelope=passagon_envelope)
+    assert (voter.channel, voter.arrondissement_id, voter.age_checked) == ("paper", passagon.pk, True)
+    assert voter_on_register(VOTER_PHONE, envelope=commune_envelope).arrondissement_id == saclo.pk
+    cycle.minimum_age = 18
+    assert age_eligibility(cycle, voter) is True
+
+
+@pytest.mark.parametrize(("written", "stated"), [(None, False), (17, False), (18, True), (30, True)])
+def test_an_age_written_counts_when_it_reaches_the_minimum(cycle, written, stated):
+    cycle.minimum_age = 18
+    assert age_stated(cycle, written) is stated

@@ -377,3 +377,31 @@ def test_stored_rows_hold_neither_the_phone_nor_the_receipt_code(commune_envelop
     assert VOTER_PHONE not in stored and VOTER_PHONE[1:] not in stored
     assert receipt.code not in stored
     assert record["voter_key"] == voter.key != VOTER_PHONE
+
+
+# Several envelopes at once (the VOTE SMS) ----------------------------------------------------------------
+def test_ballots_cast_counts_every_envelope_and_keeps_the_named_residence(
+    commune_envelope, passagon_envelope, passagon
+):
+    from palabre.budgeting.services.voters import residence_of
+    from palabre.budgeting.services.voting import BallotChoice, ballots_cast
+
+    voter = Voter(phone=VOTER_PHONE, channel=Channel.SMS, arrondissement_id=passagon.pk)
+    ballots = [BallotChoice(commune_envelope, [1]), BallotChoice(passagon_envelope, [11])]
+    receipts = ballots_cast(voter=voter, ballots=ballots, residence_named=passagon)
+    assert [receipt.envelope for receipt in receipts] == [commune_envelope, passagon_envelope]
+    assert residence_of(VOTER_PHONE, commune_id=passagon.commune_id) == passagon.pk
+
+
+def test_ballots_cast_is_all_or_nothing_and_names_the_envelope(commune_envelope, passagon_envelope, passagon):
+    from palabre.budgeting.services.voters import residence_of
+    from palabre.budgeting.services.voting import BallotChoice, ballots_cast
+
+    voter = Voter(phone=VOTER_PHONE, channel=Channel.SMS, arrondissement_id=passagon.pk)
+    ballot_cast(envelope=passagon_envelope, voter=voter, numbers=[12])
+    ballots = [BallotChoice(commune_envelope, [1]), BallotChoice(passagon_envelope, [11])]
+    with pytest.raises(BallotRejected) as refused:
+        ballots_cast(voter=voter, ballots=ballots, residence_named=passagon)
+    assert (refused.value.code, refused.value.envelope) == ("already_voted", passagon_envelope)
+    assert not has_voted(envelope=commune_envelope, voter=voter)
+    assert residence_of(VOTER_PHONE, commune_id=passagon.commune_id) is None

@@ -13,7 +13,7 @@ from palabre.budgeting.forms.cycles import CycleForm, EnvelopeForm
 from palabre.budgeting.permissions import (
     access_budgeting_commune,
     access_budgeting_staff,
-    access_cycle_public,
+    access_cycle,
     access_cycle_staff,
 )
 from palabre.budgeting.phases import phase_of, phase_timeline
@@ -46,7 +46,8 @@ def cycle_list(request: HttpRequest, commune_slug: str) -> HttpResponse:
 
 
 def cycle_detail(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
-    cycle = access_cycle_public(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle(actor=request.user, commune=commune, id=cycle_pk)
     envelopes = cycle_envelopes(cycle)
     context = {
         "commune": cycle.commune,
@@ -63,13 +64,15 @@ def cycle_detail(request: HttpRequest, commune_slug: str, cycle_pk: int) -> Http
 
 
 def office_cycle_list(request: HttpRequest, commune_slug: str) -> HttpResponse:
-    commune, _membership = access_budgeting_staff(request, commune_slug)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    access_budgeting_staff(actor=request.user, commune=commune)
     context = {"commune": commune, "cycles": office_cycles(commune)}
     return render(request, "budgeting/cycle_office_list.html", context)
 
 
 def office_cycle_create(request: HttpRequest, commune_slug: str) -> HttpResponse:
-    commune, _membership = access_budgeting_staff(request, commune_slug)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    access_budgeting_staff(actor=request.user, commune=commune)
     form = CycleForm(posted(request))
     if form.is_valid():
         try:
@@ -84,7 +87,8 @@ def office_cycle_create(request: HttpRequest, commune_slug: str) -> HttpResponse
 
 def office_cycle(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     """The cycle's settings, to read and change (what voting froze is refused with the reason)."""
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     form = CycleForm.for_cycle(cycle, posted(request))
     if form.is_valid():
         try:
@@ -107,7 +111,8 @@ def office_cycle(request: HttpRequest, commune_slug: str, cycle_pk: int) -> Http
 
 @require_POST
 def office_cycle_publish(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     try:
         cycle_publish(cycle=cycle, by=request.user)
     except ValidationError as error:
@@ -118,7 +123,8 @@ def office_cycle_publish(request: HttpRequest, commune_slug: str, cycle_pk: int)
 
 
 def office_envelopes(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     form = EnvelopeForm(posted(request), commune=cycle.commune)
     if form.is_valid():
         try:
@@ -142,7 +148,8 @@ def office_envelopes(request: HttpRequest, commune_slug: str, cycle_pk: int) -> 
 def office_envelope_remove(
     request: HttpRequest, commune_slug: str, cycle_pk: int, envelope_pk: int
 ) -> HttpResponse:
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     envelope = get_object_or_404(cycle.envelopes.select_related("cycle"), pk=envelope_pk)
     try:
         envelope_remove(envelope=envelope, by=request.user)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.budgeting.forms.ideas import IdeaFilterForm, IdeaForm
-from palabre.budgeting.permissions import access_cycle_public, access_proposal_public
+from palabre.budgeting.permissions import access_budgeting_commune, access_cycle, access_proposal
 from palabre.budgeting.queries.proposals import merged_from, public_ideas
 from palabre.budgeting.services.proposals import (
     LIVE_STATUSES,
@@ -27,7 +27,8 @@ from palabre.core.pages import add_service_error, page_of
 
 
 def idea_list(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
-    cycle = access_cycle_public(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle(actor=request.user, commune=commune, id=cycle_pk)
     filters = IdeaFilterForm(request.GET or None, commune=cycle.commune)
     page = page_of(request, public_ideas(cycle, **filters.filters()))
     query = request.GET.copy()
@@ -44,7 +45,8 @@ def idea_list(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpRes
 
 
 def idea_detail(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int) -> HttpResponse:
-    proposal = access_proposal_public(request, commune_slug, cycle_pk, number)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    proposal = access_proposal(actor=request.user, commune=commune, cycle_id=cycle_pk, number=number)
     context = {
         "commune": proposal.cycle.commune,
         "cycle": proposal.cycle,
@@ -58,7 +60,8 @@ def idea_detail(request: HttpRequest, commune_slug: str, cycle_pk: int, number: 
 
 
 def idea_submit(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
-    cycle = access_cycle_public(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle(actor=request.user, commune=commune, id=cycle_pk)
     context = {"commune": cycle.commune, "cycle": cycle, "ideas_open": submission_open(cycle)}
     if not context["ideas_open"] or not request.user.is_authenticated:
         context["login_url"] = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
@@ -83,7 +86,8 @@ def idea_submit(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpR
 @require_POST
 def idea_withdraw(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int) -> HttpResponse:
     """The author takes their own idea back (until voting opens)."""
-    proposal = access_proposal_public(request, commune_slug, cycle_pk, number)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    proposal = access_proposal(actor=request.user, commune=commune, cycle_id=cycle_pk, number=number)
     if not _is_author(request, proposal):
         raise Http404
     try:

@@ -17,7 +17,11 @@ from palabre.budgeting.forms.paper import (
     PaperReconcileForm,
 )
 from palabre.budgeting.models import BallotKind, PaperBatch, PaperBatchStatus
-from palabre.budgeting.permissions import access_cycle_staff, access_paper_batch_staff
+from palabre.budgeting.permissions import (
+    access_budgeting_commune,
+    access_cycle_staff,
+    access_paper_batch_staff,
+)
 from palabre.budgeting.queries.paper import next_position, paper_batches, round_entries
 from palabre.budgeting.services.paper import (
     paper_batch_compare,
@@ -37,7 +41,8 @@ from palabre.core.validators import parse_ascii_int
 
 def batch_list(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     """The cycle's batches with their progress, and the form to open one."""
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     form = PaperBatchOpenForm(posted(request), cycle=cycle)
     if form.is_valid():
         try:
@@ -57,14 +62,16 @@ def batch_list(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpRe
 
 
 def batch_detail(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: int) -> HttpResponse:
-    batch = access_paper_batch_staff(request, commune_slug, cycle_pk, batch_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    batch = access_paper_batch_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, id=batch_pk)
     return _batch_page(request, batch, None)
 
 
 @require_POST
 def entry_add(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: int) -> HttpResponse:
     """Type (or re-type) one ballot of the officer's round; errors keep what was typed."""
-    batch = access_paper_batch_staff(request, commune_slug, cycle_pk, batch_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    batch = access_paper_batch_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, id=batch_pk)
     form = _entry_form(batch, request.POST)
     if form.is_valid():
         try:
@@ -81,7 +88,8 @@ def entry_add(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: 
 
 @require_POST
 def round_finish(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: int) -> HttpResponse:
-    batch = access_paper_batch_staff(request, commune_slug, cycle_pk, batch_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    batch = access_paper_batch_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, id=batch_pk)
     try:
         paper_batch_finish_round(batch=batch, by=request.user)
     except ValidationError as error:
@@ -93,7 +101,8 @@ def round_finish(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_p
 
 def comparison(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: int) -> HttpResponse:
     """Both rounds side by side where they differ; open once a reconciliation found differences."""
-    batch = access_paper_batch_staff(request, commune_slug, cycle_pk, batch_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    batch = access_paper_batch_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, id=batch_pk)
     if batch.status != PaperBatchStatus.MISMATCHED:
         return redirect("budgeting:paper_batch", commune_slug, cycle_pk, batch_pk)
     context = {
@@ -108,7 +117,8 @@ def comparison(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk:
 @require_POST
 def reconcile(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: int) -> HttpResponse:
     """Compare both rounds and count the batch when they agree; differences open the comparison page."""
-    batch = access_paper_batch_staff(request, commune_slug, cycle_pk, batch_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    batch = access_paper_batch_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, id=batch_pk)
     form = PaperReconcileForm(request.POST)
     form.is_valid()
     try:
@@ -128,7 +138,8 @@ def reconcile(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: 
 @require_POST
 def discard(request: HttpRequest, commune_slug: str, cycle_pk: int, batch_pk: int) -> HttpResponse:
     """Abandon a batch that will not be counted (it would otherwise hold back the results)."""
-    batch = access_paper_batch_staff(request, commune_slug, cycle_pk, batch_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    batch = access_paper_batch_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, id=batch_pk)
     form = PaperBatchDiscardForm(request.POST)
     try:
         if not form.is_valid():

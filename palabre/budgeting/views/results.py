@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from palabre.budgeting.forms.results import ProjectUpdateForm
 from palabre.budgeting.models import Cycle, Proposal
 from palabre.budgeting.permissions import (
-    access_cycle_public,
+    access_budgeting_commune,
+    access_cycle,
     access_cycle_staff,
-    access_proposal_public,
+    access_proposal,
     access_proposal_staff,
 )
 from palabre.budgeting.phases import phase_of
@@ -50,14 +51,16 @@ def _followed(proposal: Proposal) -> Proposal:
 
 
 def results(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
-    cycle = _published(access_cycle_public(request, commune_slug, cycle_pk))
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = _published(access_cycle(actor=request.user, commune=commune, id=cycle_pk))
     context = {"commune": cycle.commune, "cycle": cycle, "envelopes": cycle_results(cycle)}
     return render(request, "budgeting/result_list.html", context)
 
 
 @never_cache
 def results_csv(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
-    cycle = _published(access_cycle_public(request, commune_slug, cycle_pk))
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = _published(access_cycle(actor=request.user, commune=commune, id=cycle_pk))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in results_csv_rows(cycle):
@@ -76,7 +79,8 @@ def results_csv(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpR
 
 @never_cache
 def results_pabulib(request: HttpRequest, commune_slug: str, cycle_pk: int, envelope_pk: int) -> HttpResponse:
-    cycle = _published(access_cycle_public(request, commune_slug, cycle_pk))
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = _published(access_cycle(actor=request.user, commune=commune, id=cycle_pk))
     envelope = get_object_or_404(
         cycle.envelopes.select_related("arrondissement", "cycle__commune"), pk=envelope_pk
     )
@@ -87,7 +91,10 @@ def results_pabulib(request: HttpRequest, commune_slug: str, cycle_pk: int, enve
 
 
 def followup(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int) -> HttpResponse:
-    proposal = _followed(access_proposal_public(request, commune_slug, cycle_pk, number))
+    commune = access_budgeting_commune(commune_slug, request=request)
+    proposal = _followed(
+        access_proposal(actor=request.user, commune=commune, cycle_id=cycle_pk, number=number)
+    )
     context = {
         "commune": proposal.cycle.commune,
         "cycle": proposal.cycle,
@@ -97,7 +104,8 @@ def followup(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int
 
 
 def results_manage(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     context = {
         "commune": cycle.commune,
         "cycle": cycle,
@@ -120,7 +128,8 @@ ACTIONS = {
 
 @require_POST
 def results_action(request: HttpRequest, commune_slug: str, cycle_pk: int, action: str) -> HttpResponse:
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     if action not in ACTIONS:
         raise Http404
     service, done = ACTIONS[action]
@@ -134,7 +143,10 @@ def results_action(request: HttpRequest, commune_slug: str, cycle_pk: int, actio
 
 
 def followup_manage(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int) -> HttpResponse:
-    proposal = _followed(access_proposal_staff(request, commune_slug, cycle_pk, number))
+    commune = access_budgeting_commune(commune_slug, request=request)
+    proposal = _followed(
+        access_proposal_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, number=number)
+    )
     history = project_followup(proposal)
     form = ProjectUpdateForm(posted(request), request.FILES or None, latest=history.latest)
     if form.is_valid():

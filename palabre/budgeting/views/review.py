@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from palabre.budgeting.forms.ideas import PaperIdeaForm
 from palabre.budgeting.forms.review import MergeForm, ReviewFilterForm, ReviewForm
 from palabre.budgeting.models import ProposalStatus
-from palabre.budgeting.permissions import access_cycle_staff, access_proposal_staff
+from palabre.budgeting.permissions import access_budgeting_commune, access_cycle_staff, access_proposal_staff
 from palabre.budgeting.queries.proposals import merged_from, review_queue
 from palabre.budgeting.services.proposals import (
     proposal_merge,
@@ -28,7 +28,8 @@ from palabre.core.pages import add_service_error, page_of
 
 def queue(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     """Ideas awaiting review by default; any state through the filter."""
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     filters = ReviewFilterForm(request.GET or {"status": ProposalStatus.SUBMITTED})
     status = filters.cleaned_data["status"] if filters.is_valid() else ProposalStatus.SUBMITTED
     context = {
@@ -44,7 +45,8 @@ def queue(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpRespons
 
 
 def review(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int) -> HttpResponse:
-    proposal = access_proposal_staff(request, commune_slug, cycle_pk, number)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    proposal = access_proposal_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, number=number)
     form = ReviewForm(posted(request), proposal=proposal)
     if form.is_valid():
         try:
@@ -59,7 +61,8 @@ def review(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int) 
 
 @require_POST
 def merge(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int) -> HttpResponse:
-    proposal = access_proposal_staff(request, commune_slug, cycle_pk, number)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    proposal = access_proposal_staff(actor=request.user, commune=commune, cycle_id=cycle_pk, number=number)
     form = MergeForm(request.POST, proposal=proposal)
     if form.is_valid():
         try:
@@ -74,7 +77,8 @@ def merge(request: HttpRequest, commune_slug: str, cycle_pk: int, number: int) -
 
 def paper_idea(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     """Type an idea from a paper form: its author's name, and a phone for the acknowledgement SMS."""
-    cycle = access_cycle_staff(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle_staff(actor=request.user, commune=commune, id=cycle_pk)
     form = PaperIdeaForm(posted(request), request.FILES or None, commune=cycle.commune)
     if form.is_valid():
         data = dict(form.cleaned_data)

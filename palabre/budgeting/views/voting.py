@@ -12,18 +12,18 @@ import dataclasses
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.budgeting.forms.voting import ArrondissementChoiceForm, BallotForm, ReceiptCheckForm
 from palabre.budgeting.models import BallotKind, Cycle, Envelope
-from palabre.budgeting.permissions import access_cycle_public
+from palabre.budgeting.permissions import access_budgeting_commune, access_cycle, access_envelope
 from palabre.budgeting.phases import VOTING, phase_of, voting_closes_on
 from palabre.budgeting.queries.cycles import cycle_envelopes
 from palabre.budgeting.queries.voting import EnvelopeBallot, ballot_rows, voting_envelopes
-from palabre.budgeting.services.voters import age_eligibility, arrondissement_in, voter_from_user
+from palabre.budgeting.services.voters import age_eligibility, residence_choose, residence_of, voter_for_user
 from palabre.budgeting.services.voting import (
     BallotRejected,
     Receipt,
@@ -31,8 +31,8 @@ from palabre.budgeting.services.voting import (
     format_receipt,
     receipt_lookup,
 )
-from palabre.core.choices import Channel
 from palabre.core.http import client_ip
+from palabre.core.permissions import NotFound
 from palabre.core.services import GuessesLimited
 from palabre.core.validators import parse_ascii_int
 
@@ -44,7 +44,8 @@ AGE_ERRORS = {"age_unknown", "too_young"}
 
 def vote(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     """The ballot of each envelope the signed-in voter votes in; a POST casts one envelope's."""
-    cycle = access_cycle_public(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle(actor=request.user, commune=commune, id=cycle_pk)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     page = _VotePage(request, cycle)
@@ -68,16 +69,13 @@ class _VotePage:
     def __init__(self, request: HttpRequest, cycle: Cycle):
         self.request, self.cycle = request, cycle
         user = request.user
-        declared = arrondissement_in(cycle.commune_id, user.arrondissement_id)
+        declared = residence_of(user.phone.as_e164, commune_id=cycle.commune_id, user=user)
         self.place = (
             None if declared else ArrondissementChoiceForm(_place_data(request), commune=cycle.commune)
         )
-        chosen = (
-            self.place.cleaned_data["arrondissement"].pk if self.place and self.place.is_valid() else None
-        )
-        self.voter = dataclasses.replace(
-            voter_from_user(user, channel=Channel.WEB), arrondissement_id=declared or chosen
-        )
+        chosen = self.place.cleaned_data["arrondissement"] if self.place and self.place.is_valid() else None
+        residence = residence_choose(declared, chosen, commune_id=cycle.commune_id)
+        self.voter = voter_for_user(user, residence=residence)
         self.is_open = phase_of(cycle) == VOTING
         self.old_enough = age_eligibility(cycle, self.voter)
         listing = voting_envelopes(cycle, self.voter)
@@ -179,15 +177,16 @@ def _posted_envelope(request: HttpRequest, cycle: Cycle) -> Envelope:
     """The envelope a ballot or a running total is posted for: one of the cycle's, else 404."""
     pk = parse_ascii_int(request.POST.get("envelope", ""))
     if pk is None:
-        raise Http404
-    return get_object_or_404(cycle.envelopes.select_related("arrondissement"), pk=pk)
+        raise NotFound
+    return access_envelope(actor=request.user, commune=cycle.commune, id=pk, cycle_id=cycle.pk)
 
 
 @require_POST
 def vote_total(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     """htmx: one envelope's ballot again with the running total, and the projects that no longer fit
     greyed out (knapsack ballots). Without JavaScript the full page does the same on submit."""
-    cycle = access_cycle_public(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle(actor=request.user, commune=commune, id=cycle_pk)
     if not request.user.is_authenticated:
         raise Http404
     page = _VotePage(request, cycle)
@@ -230,7 +229,8 @@ def _kept_receipts(request: HttpRequest, cycle: Cycle) -> list[list]:
 
 def vote_receipt(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     """The receipt codes of the ballots cast from this phone, and what they prove (and do not)."""
-    cycle = access_cycle_public(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle(actor=request.user, commune=commune, id=cycle_pk)
     kept = dict(_kept_receipts(request, cycle))
     if not kept:
         return redirect("budgeting:vote", commune_slug, cycle.pk)
@@ -242,7 +242,8 @@ def vote_receipt(request: HttpRequest, commune_slug: str, cycle_pk: int) -> Http
 
 def receipt_check(request: HttpRequest, commune_slug: str, cycle_pk: int) -> HttpResponse:
     """`?code=K7M3-PX4R`: is a ballot with this receipt counted in the cycle? Never what it says."""
-    cycle = access_cycle_public(request, commune_slug, cycle_pk)
+    commune = access_budgeting_commune(commune_slug, request=request)
+    cycle = access_cycle(actor=request.user, commune=commune, id=cycle_pk)
     form = ReceiptCheckForm(request.GET if "code" in request.GET else None)
     ballot = None
     if form.is_valid():

@@ -14,14 +14,20 @@ import xml.etree.ElementTree as ET
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from palabre.channels.credentials import credential_for
 from palabre.channels.gateways.base import (
+    Callback,
     DeliveryUpdate,
     GatewayError,
+    GatewaySetup,
     Inbound,
     InboundRejected,
+    SecretSetting,
     SendResult,
+    credential_secrets,
     e164,
     queue_sms_reply,
     required,
@@ -38,10 +44,12 @@ ACCEPTED_CODES = {100, 101, 102}
 FINAL_STATUSES = {"Success", "Failed", "Rejected"}
 DELIVERED_STATUS = "Success"
 DEFAULT_VOICE = "fr-FR-Standard-A"
+TOKEN_QUERY = "token=<PALABRE_AT_TOKEN>"  # shown on the setup page: the setting's name, never its value
 
 
 class AfricasTalkingGateway:
     name = "africastalking"
+    title = "Africa's Talking"
     kinds = frozenset({InboundKind.USSD, InboundKind.SMS, InboundKind.DELIVERY, InboundKind.VOICE})
 
     def __init__(self, transport: Transport | None = None):
@@ -65,6 +73,44 @@ class AfricasTalkingGateway:
         if recipient.get("statusCode") not in ACCEPTED_CODES:
             raise GatewayError(f"Africa's Talking: {recipient.get('status')} ({recipient.get('statusCode')})")
         return SendResult(message_id=str(recipient.get("messageId", "")))
+
+    # Setup --------------------------------------------------------------------------------------------------
+    def setup(self) -> GatewaySetup:
+        return GatewaySetup(
+            callbacks=(
+                Callback(gettext("USSD (callback URL)"), self._route(InboundKind.USSD), TOKEN_QUERY),
+                Callback(gettext("SMS reçus (incoming messages)"), self._route(InboundKind.SMS), TOKEN_QUERY),
+                Callback(
+                    gettext("Accusés de réception (delivery reports)"),
+                    self._route(InboundKind.DELIVERY),
+                    TOKEN_QUERY,
+                ),
+                Callback(
+                    gettext("Appels vocaux, un numéro par commune (voice callback)"),
+                    self._route(InboundKind.VOICE),
+                    TOKEN_QUERY + "&commune=<commune>",
+                ),
+            ),
+            secrets=(
+                SecretSetting(
+                    label=gettext("Jeton des adresses de rappel (?token=)"),
+                    where=gettext(
+                        "Variable d'environnement PALABRE_AT_TOKEN, la même sur tous les serveurs."
+                    ),
+                    is_set=bool(settings.AT_TOKEN),
+                ),
+                *credential_secrets(self.name, self.title, {"secret": gettext("Clé API (envoi des SMS)")}),
+            ),
+            note=gettext(
+                "Africa's Talking ne signe pas ses requêtes : chaque adresse porte le jeton. Remplacez "
+                "<PALABRE_AT_TOKEN> par la valeur du réglage PALABRE_AT_TOKEN et <commune> par l'identifiant "
+                "de la commune dans l'adresse de son numéro vocal. Sans jeton, toutes les requêtes sont "
+                "refusées hors démonstration."
+            ),
+        )
+
+    def _route(self, kind: str) -> str:
+        return reverse("webhooks:inbound", kwargs={"gateway_name": self.name, "kind": kind})
 
     # Inbound ----------------------------------------------------------------------------------------------
     def verify(self, request: HttpRequest) -> bool:

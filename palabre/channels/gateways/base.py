@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from palabre.channels.replies import Reply
 
@@ -73,6 +74,76 @@ def without_nul(value: Any) -> Any:
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+@dataclass(frozen=True)
+class Callback:
+    """A URL to enter in the provider's dashboard: `path` is ours (reversed), `query` the placeholders to
+    append as they are (`token=<PALABRE_AT_TOKEN>`: the name of the secret, never its value)."""
+
+    label: str
+    path: str
+    query: str = ""
+    methods: str = "POST"
+
+
+@dataclass(frozen=True)
+class SecretSetting:
+    """A secret the provider's setup needs: what it is, where to set it, and whether it is set (never its
+    value)."""
+
+    label: str
+    where: str
+    is_set: bool
+
+
+@dataclass(frozen=True)
+class GatewaySetup:
+    """What the platform administrator configures for a gateway (its setup page)."""
+
+    callbacks: tuple[Callback, ...]
+    secrets: tuple[SecretSetting, ...]
+    note: str = ""
+
+
+def credential_secrets(gateway_name: str, title: str, labels: dict[str, str]) -> tuple[SecretSetting, ...]:
+    """One line per secret field (`labels`: field name -> what it is) of each active credential of the
+    gateway, set or not; one "no account" line when there is none."""
+    from palabre.channels.credentials import credential_secret_states
+
+    states = credential_secret_states(gateway_name, tuple(labels))
+    if not states:
+        return (
+            SecretSetting(
+                label=gettext("Compte %(gateway)s") % {"gateway": title},
+                where=gettext("Administration, « Accès aux passerelles » : aucun compte actif."),
+                is_set=False,
+            ),
+        )
+    secrets = []
+    for state in states:
+        owner = state.owner or gettext("plateforme")
+        if state.sender:
+            owner = gettext("%(owner)s, expéditeur %(sender)s") % {"owner": owner, "sender": state.sender}
+        if state.variable:
+            where = gettext("Variable d'environnement %(name)s (le champ contient env:%(name)s).")
+        else:
+            where = gettext("Administration, « Accès aux passerelles », champ « %(field)s ».")
+        secrets.append(
+            SecretSetting(
+                label=gettext("%(secret)s (compte %(owner)s)")
+                % {"secret": labels[state.field], "owner": owner},
+                where=where % {"name": state.variable, "field": _field_label(state.field)},
+                is_set=state.is_set,
+            )
+        )
+    return tuple(secrets)
+
+
+def _field_label(name: str) -> str:
+    from palabre.channels.models import GatewayCredential
+
+    return str(GatewayCredential._meta.get_field(name).verbose_name)
+
+
 class Gateway(Protocol):
     def send(self, *, to: str, body: str, reference: str) -> SendResult:
         """Hand one SMS to the provider. `to` is E.164; `reference` is our outbox id. Raise GatewayError."""
@@ -81,7 +152,12 @@ class Gateway(Protocol):
 
 class InboundGateway(Gateway, Protocol):
     name: str
+    title: str
     kinds: frozenset[str]
+
+    def setup(self) -> GatewaySetup:
+        """The callback URLs to give the provider and the secrets to set (whether set, never their value)."""
+        ...
 
     def verify(self, request: HttpRequest) -> bool:
         """True if the request really comes from the provider (signature, token)."""

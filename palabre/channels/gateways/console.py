@@ -10,9 +10,10 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_noop
 
 from palabre.channels.gateways.africastalking import AfricasTalkingGateway
-from palabre.channels.gateways.base import SendResult
+from palabre.channels.gateways.base import Callback, GatewaySetup, SendResult
 from palabre.channels.models import ConsoleMessage, InboundKind
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ KEEP_LAST = 200
 
 class ConsoleGateway(AfricasTalkingGateway):
     name = "console"
+    title = gettext_noop("Console (démonstration)")
     kinds = frozenset({InboundKind.USSD, InboundKind.SMS, InboundKind.VOICE})
 
     def send(self, *, to: str, body: str, reference: str) -> SendResult:
@@ -33,6 +35,20 @@ class ConsoleGateway(AfricasTalkingGateway):
 
     def verify(self, request: HttpRequest) -> bool:
         return settings.DEMO_MODE
+
+    def setup(self) -> GatewaySetup:
+        return GatewaySetup(
+            callbacks=(
+                Callback(gettext("USSD"), self._route(InboundKind.USSD)),
+                Callback(gettext("SMS reçus"), self._route(InboundKind.SMS)),
+                Callback(gettext("Appels vocaux"), self._route(InboundKind.VOICE)),
+            ),
+            secrets=(),
+            note=gettext(
+                "Démonstration seulement (PALABRE_DEMO=1) : aucune signature n'est vérifiée, rien ne quitte "
+                "la machine. Aucun secret à régler."
+            ),
+        )
 
 
 def _forget_older_than(keep: int) -> None:

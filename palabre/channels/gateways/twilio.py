@@ -16,14 +16,19 @@ import hmac
 import xml.etree.ElementTree as ET
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from palabre.channels.credentials import ResolvedCredential, active_credentials, credential_for
 from palabre.channels.gateways.base import (
+    Callback,
     DeliveryUpdate,
     GatewayError,
+    GatewaySetup,
     Inbound,
     InboundRejected,
     SendResult,
+    credential_secrets,
     e164,
     required,
 )
@@ -47,6 +52,7 @@ def twilio_signature(auth_token: str, url: str, params: dict[str, list[str]]) ->
 
 class TwilioGateway:
     name = "twilio"
+    title = "Twilio"
     kinds = frozenset({InboundKind.SMS, InboundKind.DELIVERY})
 
     def __init__(self, transport: Transport | None = None):
@@ -71,6 +77,26 @@ class TwilioGateway:
                 f"Twilio refused the message (HTTP {status}, code {as_dict(answer).get('code')})"
             )
         return SendResult(message_id=answer["sid"])
+
+    def setup(self) -> GatewaySetup:
+        def route(kind: str) -> str:
+            return reverse("webhooks:inbound", kwargs={"gateway_name": self.name, "kind": kind})
+
+        return GatewaySetup(
+            callbacks=(
+                Callback(gettext("SMS reçus (messaging webhook)"), route(InboundKind.SMS)),
+                Callback(gettext("Suivi des envois (status callback)"), route(InboundKind.DELIVERY)),
+            ),
+            secrets=credential_secrets(
+                self.name,
+                self.title,
+                {"secret": gettext("Jeton d'authentification (auth token : signe les requêtes)")},
+            ),
+            note=gettext(
+                "Chaque compte signe les requêtes adressées à son propre numéro (champ « expéditeur ») : "
+                "une requête à un numéro sans compte actif est refusée."
+            ),
+        )
 
     def verify(self, request: HttpRequest) -> bool:
         """Signed with the auth token of the credential owning our number in the request (see above)."""

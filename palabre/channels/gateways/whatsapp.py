@@ -17,14 +17,19 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from palabre.channels.credentials import active_credentials, credential_for
 from palabre.channels.gateways.base import (
+    Callback,
     DeliveryUpdate,
     GatewayError,
+    GatewaySetup,
     Inbound,
     InboundRejected,
     SendResult,
+    credential_secrets,
     e164,
     queue_sms_reply,
 )
@@ -54,6 +59,7 @@ def hub_signature(app_secret: str, body: bytes) -> str:
 
 class WhatsAppGateway:
     name = "whatsapp"
+    title = "WhatsApp Cloud API"
     kinds = frozenset({InboundKind.WHATSAPP})
 
     def __init__(self, transport: Transport | None = None):
@@ -78,6 +84,23 @@ class WhatsAppGateway:
             error = (as_dict(answer).get("error") or {}).get("code")
             raise GatewayError(f"WhatsApp refused the message (HTTP {status}, code {error})")
         return SendResult(message_id=messages[0]["id"])
+
+    def setup(self) -> GatewaySetup:
+        labels = {
+            "signing_secret": gettext("Secret de l'application (app secret : signe les requêtes)"),
+            "webhook_token": gettext("Jeton de vérification (verify token de l'abonnement)"),
+            "secret": gettext("Jeton d'accès (access token : envoi des messages)"),
+        }
+        return GatewaySetup(
+            callbacks=(
+                Callback(
+                    gettext("Webhook (messages et statuts)"),
+                    reverse("webhooks:whatsapp"),
+                    methods="GET, POST",
+                ),
+            ),
+            secrets=credential_secrets(self.name, self.title, labels),
+        )
 
     def handshake(self, request: HttpRequest) -> str | None:
         """The challenge to echo if the subscription request carries our verify token, else None."""

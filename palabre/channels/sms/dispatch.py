@@ -3,7 +3,7 @@
 `sms_dispatch(context, text)` is called by `channels.inbound` once per stored inbound SMS (a gateway's
 retry of the same message id gets the stored reply without calling it again). The channel answers its own
 keywords (AIDE, STOP, START); every other keyword goes to the handler a domain app registered with
-`channels.router.register_sms_keyword`. The reply comes in the language of the keyword typed when it is a
+`channels.router.register_sms_keywords`. The reply comes in the language of the keyword typed when it is a
 national-language keyword, else in the phone's remembered language.
 
 A handler answers with text, or with a `Reply` whose text is empty when it already answered through the

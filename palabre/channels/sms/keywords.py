@@ -123,13 +123,6 @@ class KeywordTable:
             (word, target) for word, target in self._exact.items() if len(word) >= FUZZY_MIN_LENGTH
         ]
 
-    def __contains__(self, command: str) -> bool:
-        return any(target_command == command for target_command, _ in self._exact.values())
-
-    def words_of(self, command: str, language: str) -> list[str]:
-        """The folded words calling `command` in `language`, as registered (for help texts)."""
-        return [word for word, target in self._exact.items() if target == (command, language)]
-
     def parse(self, text: str) -> ParsedCommand:
         text = unicodedata.normalize("NFC", text or "").strip()
         first, rest = split_first_word(text)
@@ -151,23 +144,3 @@ class KeywordTable:
         if len({command for command, _ in targets}) != 1:
             return None
         return min(targets)
-
-
-@dataclass(frozen=True)
-class MessagePart:
-    """One part of a concatenated SMS as some gateways deliver it: `index` from 1 to `total`."""
-
-    index: int
-    total: int
-    text: str
-
-
-def join_parts(parts: Iterable[MessagePart]) -> str | None:
-    """The whole message once every part arrived (in any order, repeats ignored), else None."""
-    by_index = {part.index: part for part in parts}
-    if not by_index:
-        return None
-    total = max(part.total for part in by_index.values())
-    if set(by_index) != set(range(1, total + 1)):
-        return None
-    return "".join(by_index[index].text for index in range(1, total + 1))

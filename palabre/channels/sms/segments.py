@@ -37,10 +37,6 @@ class SegmentInfo:
     segments: int
     remaining: int
 
-    @property
-    def is_unicode(self) -> bool:
-        return self.encoding == UCS2
-
 
 def prepare(text: str) -> str:
     """The text as it will be sent: NFC, so decomposed accents count as the precomposed character."""

@@ -32,7 +32,6 @@ from palabre.channels.phones import (
 from palabre.channels.replies import Reply
 from palabre.channels.tests.conftest import PHONE, recorded
 from palabre.channels.tests.test_staff_views import staff
-from palabre.territory.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -108,16 +107,6 @@ def test_check_deploy_fails_without_the_token_and_the_demo_does_not(tmp_path):
 # Twilio: a credential authenticates only messages to its own number, processed in its commune -----------
 TOFFO_NUMBER, BOHICON_NUMBER, PLATFORM_NUMBER = "+22921000001", "+22922000002", "+22923000003"
 TOFFO_TOKEN, BOHICON_TOKEN, PLATFORM_TOKEN = "toffo-auth-token-0001", "bohicon-auth-token-02", "platform-03"
-
-
-@pytest.fixture
-def toffo(db):
-    return CommuneFactory(slug="toffo", name="Toffo")
-
-
-@pytest.fixture
-def bohicon(db):
-    return CommuneFactory(slug="bohicon", name="Bohicon")
 
 
 @pytest.fixture

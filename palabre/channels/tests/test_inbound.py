@@ -190,22 +190,13 @@ def test_a_very_long_external_id_is_hashed_and_still_unique(gateway, engine):
     assert len(first.dedupe_key) == 64
 
 
-def test_engines_are_found_by_dotted_path_with_defaults_while_missing(monkeypatch):
-    monkeypatch.setitem(
-        inbound_module.HANDLERS,
-        "ussd",
-        ("palabre.channels.nothing_here.handle", "palabre.channels.defaults.handle_ussd"),
-    )
-    from palabre.channels import defaults
+def test_engines_are_found_by_dotted_path():
+    from palabre.channels.ussd.service import handle_ussd
+    from palabre.channels.voice.service import handle_voice_note
 
-    assert handler_for(ussd_step()) is defaults.handle_ussd
+    assert handler_for(ussd_step()) is handle_ussd
     whatsapp_audio = Inbound(kind=InboundKind.WHATSAPP, external_id="w", phone=PHONE, media_id="123")
-    monkeypatch.setitem(
-        inbound_module.HANDLERS,
-        "voice_note",
-        ("palabre.channels.absent.handle", "palabre.channels.defaults.handle_voice_note"),
-    )
-    assert handler_for(whatsapp_audio) is defaults.handle_voice_note
+    assert handler_for(whatsapp_audio) is handle_voice_note
 
 
 def test_whatsapp_text_goes_to_sms_dispatch():

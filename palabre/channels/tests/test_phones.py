@@ -4,7 +4,6 @@ from palabre.accounts.tests.factories import UserFactory
 from palabre.channels.models import PhoneProfile
 from palabre.channels.phones import (
     phone_block,
-    phone_is_opted_out,
     phone_language,
     phone_opt_in,
     phone_opt_out,
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_reading_never_creates_a_profile():
     assert phone_profile(PHONE) is None
-    assert (phone_language(PHONE), phone_is_opted_out(PHONE)) == ("fr", False)
+    assert phone_language(PHONE) == "fr"
     assert not PhoneProfile.objects.exists()
 
 
@@ -34,9 +33,9 @@ def test_the_language_is_remembered():
 def test_stop_and_start_are_idempotent_and_audited_without_the_number():
     phone_opt_out(phone=PHONE)
     phone_opt_out(phone=PHONE)
-    assert phone_is_opted_out(PHONE)
+    assert phone_profile(PHONE).opted_out_at is not None
     phone_opt_in(phone=PHONE)
-    assert not phone_is_opted_out(PHONE)
+    assert phone_profile(PHONE).opted_out_at is None
     events = list(AuditEvent.objects.values_list("action", "data"))
     assert events == [("channels.opted_out", {}), ("channels.opted_in", {})]
 

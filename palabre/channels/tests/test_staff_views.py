@@ -8,21 +8,10 @@ from palabre.channels.phones import phone_block
 from palabre.channels.tests.conftest import PHONE
 from palabre.core.keyed import phone_key
 from palabre.core.models import AuditEvent
-from palabre.territory.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "atsk_live_9f8e7d6c5b4a39281706"
-
-
-@pytest.fixture
-def bohicon():
-    return CommuneFactory(slug="bohicon", name="Bohicon")
-
-
-@pytest.fixture
-def toffo():
-    return CommuneFactory(slug="toffo", name="Toffo")
 
 
 def staff(client, commune, role=Role.COMMUNE_ADMIN):

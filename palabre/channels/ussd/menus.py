@@ -43,7 +43,7 @@ def _account_options(context: UssdContext) -> list[Option]:
 
 @screen
 def registered_menu(context: UssdContext, key: str):
-    """The first screen of a menu a module registered (`router.register_ussd_menu`)."""
+    """The first screen of a menu a module registered (`router.register_menu(router.USSD, ...)`)."""
     for entry in router.ussd_menus(context):
         if entry.key == key:
             return entry.factory(context)

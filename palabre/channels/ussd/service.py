@@ -111,7 +111,8 @@ def _start(engine: Engine, session: UssdSession, context: InboundContext, text: 
     if previous is not None and (dialled is None or dialled.pk == previous.commune_id):
         resumed = sessions.session_take_over(session=session, previous=previous)
     if resumed is not None:
-        state, notice = resumed, pgettext("ussd", "Vous reprenez ici.")
+        with translation.override(session.language or context.language):  # the session's language
+            state, notice = resumed, pgettext("ussd", "Vous reprenez ici.")
     else:
         if dialled is not None and dialled != context.commune:
             phone_set_commune(phone=context.phone, commune=dialled)

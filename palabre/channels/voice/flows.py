@@ -1,7 +1,12 @@
 """What a domain app hands the voice engine: the keypad choices of its flow and what to do with a recording.
 
-    router.register_voice_flow("complaint_file", pgettext_lazy("voice", "Déposer une plainte"),
-                               complaint_voice_flow, order=10, available=complaints_enabled)
+    router.register_menu(
+        router.VOICE,
+        MenuEntry("complaint_file", pgettext_lazy("voice", "déposer une plainte"), complaint_voice_flow,
+                  order=10, available=enabled),
+    )
+
+(from `GrievancesConfig.ready()`)
 
 `complaint_voice_flow(context)` returns a `VoiceFlow`; once the caller's recording is downloaded, the
 engine calls `flow.on_recording(recording)` inside a transaction, at most once per call, and keeps the

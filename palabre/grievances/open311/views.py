@@ -13,7 +13,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -25,13 +25,15 @@ from palabre.accounts.models import Role
 from palabre.accounts.permissions import access_commune_staff
 from palabre.accounts.phone import parse_benin_phone
 from palabre.core.choices import Channel
+from palabre.core.permissions import NotFound
 from palabre.core.validators import parse_ascii_int
 from palabre.grievances import services
 from palabre.grievances.models import Severity
 from palabre.grievances.open311 import queries, serializers
 from palabre.grievances.open311.keys import api_key_check, api_key_issue, api_key_revoke
 from palabre.grievances.open311.models import Open311ApiKey
-from palabre.territory.models import Commune, Village
+from palabre.grievances.permissions import access_api_key, access_village
+from palabre.territory.models import Commune
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2025-01-06T00:00:00+01:00"
@@ -279,15 +281,12 @@ def _location(request: HttpRequest, commune: Commune) -> dict:
         place["longitude"] = _coordinate(request, "long")
     address_id = _param(request, "address_id")
     if address_id:
-        village_id = parse_ascii_int(address_id)
-        village = (
-            Village.objects.filter(pk=village_id, arrondissement__commune=commune).first()
-            if village_id is not None
-            else None
-        )
-        if village is None:
-            raise Open311Error(400, _("address_id inconnu : un identifiant de village de la commune."))
-        place["village"] = village
+        try:
+            place["village"] = access_village(actor=None, commune=commune, id=parse_ascii_int(address_id))
+        except NotFound as error:
+            raise Open311Error(
+                400, _("address_id inconnu : un identifiant de village de la commune.")
+            ) from error
     if not (has_lat or place["place_description"] or address_id):
         raise Open311Error(400, _("Lieu manquant : donnez lat et long, address_string ou address_id."))
     return place
@@ -348,5 +347,5 @@ def api_keys(request: HttpRequest, commune_slug: str) -> HttpResponse:
 @require_POST
 def api_key_revoke_view(request: HttpRequest, commune_slug: str, pk: int) -> HttpResponse:
     commune = _access_keys(request, commune_slug)
-    api_key_revoke(api_key=get_object_or_404(Open311ApiKey, pk=pk, commune=commune), by=request.user)
+    api_key_revoke(api_key=access_api_key(actor=request.user, commune=commune, id=pk), by=request.user)
     return redirect("grievances:open311_keys", commune_slug=commune.slug)

@@ -38,6 +38,7 @@ from palabre.grievances.services.settings import (
 )
 from palabre.grievances.services.statistics import stats_mark_stale, stats_refresh, stats_refresh_stale
 from palabre.grievances.services.sweeps import auto_close_sweep, escalation_sweep, rating_request_sweep
+from palabre.grievances.services.transcription import complaint_transcribe
 
 __all__ = [
     "DESCRIPTION_MAX_LENGTH",
@@ -64,6 +65,7 @@ __all__ = [
     "complaint_reveal_identity",
     "complaint_start",
     "complaint_support",
+    "complaint_transcribe",
     "complaints_bulk_assign",
     "escalation_sweep",
     "normalize_code",
@@ -75,7 +77,3 @@ __all__ = [
     "stats_refresh_stale",
     "tracking_lookup",
 ]
-
-from palabre.grievances.services.transcription import complaint_transcribe
-
-__all__ += ["complaint_transcribe"]

@@ -11,7 +11,7 @@ from palabre.accounts.services import hash_ip
 from palabre.core.choices import Channel
 from palabre.core.services import audit_record, guarded_lookup
 from palabre.grievances.deadlines import add_working_days, working_days_for
-from palabre.grievances.models import OPEN_STATUSES, Complaint, EventKind, Status
+from palabre.grievances.models import OPEN_STATUSES, Complaint, ComplaintEvent, EventKind, Status
 from palabre.grievances.services.common import (
     add_event,
     check_status,
@@ -19,6 +19,7 @@ from palabre.grievances.services.common import (
     notify_reporter,
     require_text,
 )
+from palabre.grievances.services.transitions import REOPEN
 from palabre.territory.models import Commune
 
 TRACKING_SCOPE = "grievances.tracking"
@@ -61,7 +62,7 @@ def complaint_add_information(
     channel: str = Channel.WEB,
     commune: Commune | None = None,
     now: datetime.datetime | None = None,
-):
+) -> ComplaintEvent:
     """The reporter adds information to a complaint that is not finished. The text is for staff only
     (it may name people); the public timeline says that information was added."""
     text = require_text(text, field="text", message=_("Écrivez ce que vous voulez ajouter."))
@@ -92,13 +93,13 @@ def complaint_disagree(
     reason = require_text(reason, field="reason", message=_("Dites pourquoi vous n'êtes pas d'accord."))
     with transaction.atomic():
         complaint = _find(code, commune)
-        check_status(complaint, (Status.RESOLVED,))
+        check_status(complaint, REOPEN.from_statuses)
         from_status = complaint.status
         resolve_due_on = add_working_days(
             timezone.localdate(now),
             working_days_for(complaint.category.resolve_working_days, complaint.severity),
         )
-        complaint.status = Status.IN_PROGRESS if complaint.assignee_id else Status.ACKNOWLEDGED
+        complaint.status = REOPEN.to_status_of(complaint)
         complaint.status_changed_at = now
         complaint.resolved_at = None
         complaint.resolve_due_on = resolve_due_on
@@ -109,15 +110,15 @@ def complaint_disagree(
         complaint.save()
         event = add_event(
             complaint,
-            EventKind.REOPENED,
+            REOPEN.event_kind,
             from_status=from_status,
             to_status=complaint.status,
             note=reason,
             now=now,
         )
-        notify_reporter(complaint, "reopened", key=f"event:{event.pk}")
+        notify_reporter(complaint, REOPEN.sms_kind, key=f"event:{event.pk}")
         audit_record(
-            action="grievances.reopened",
+            action=f"grievances.{REOPEN.action}",
             commune_id=complaint.commune_id,
             target=complaint,
             data={"code": complaint.code, "channel": channel, "reopened_count": complaint.reopened_count},

@@ -5,8 +5,10 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from palabre.accounts.models import User
 from palabre.core.services import sms_queue
 from palabre.grievances.models import Complaint, ComplaintEvent
 from palabre.grievances.permissions import may_handle
@@ -23,7 +25,7 @@ PREFIX_LENGTH = 3
 TEXT_MAX_LENGTH = 2000
 
 
-def check_may_handle(complaint: Complaint, by) -> None:
+def check_may_handle(complaint: Complaint, by: User | None) -> None:
     """`by` (a user) must handle complaints in the complaint's commune; None is the system itself."""
     if by is not None and not may_handle(by, complaint):
         raise PermissionDenied(_("Vous ne pouvez pas traiter cette plainte."))
@@ -38,7 +40,7 @@ def check_status(complaint: Complaint, allowed: tuple[str, ...]) -> None:
         )
 
 
-def require_text(value: str, *, field: str, message) -> str:
+def require_text(value: str, *, field: str, message: str | Promise) -> str:
     """The text stripped; ValidationError on `field` when empty (`message`) or longer than TEXT_MAX_LENGTH."""
     text = (value or "").strip()
     if not text:
@@ -56,7 +58,7 @@ def add_event(
     complaint: Complaint,
     kind: str,
     *,
-    by=None,
+    by: User | None = None,
     from_status: str = "",
     to_status: str = "",
     message: str = "",
@@ -82,7 +84,9 @@ def add_event(
     )
 
 
-def notify_reporter(complaint: Complaint, kind: str, *, key: str, date=None, original: str = "") -> None:
+def notify_reporter(
+    complaint: Complaint, kind: str, *, key: str, date: datetime.date | None = None, original: str = ""
+) -> None:
     """Queue the reporter's SMS for this step, once per `key`, if they gave a phone number."""
     if not complaint.reporter_phone:
         return

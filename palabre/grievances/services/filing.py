@@ -4,12 +4,14 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
+from palabre.accounts.models import User
 from palabre.accounts.queries import participant_traits
 from palabre.channels.phones import SIMULATED_REFUSAL, phone_is_training
 from palabre.core.choices import AgeBand, Channel, Gender
@@ -73,7 +75,7 @@ def complaint_description_clean(description: str) -> str:
     return description
 
 
-def _check_content(description: str, photo, voice_recording) -> None:
+def _check_content(description: str, photo: File | None, voice_recording: File | None) -> None:
     if not description and not voice_recording:
         raise ValidationError(
             {"description": _("Décrivez ce qui s'est passé, par écrit ou par un message vocal.")}
@@ -84,7 +86,7 @@ def _check_content(description: str, photo, voice_recording) -> None:
         validate_voice_recording(voice_recording)
 
 
-def _declared_traits(reporter, gender: str, age_band: str) -> tuple[str, str]:
+def _declared_traits(reporter: User | None, gender: str, age_band: str) -> tuple[str, str]:
     """Traits declared on the form, else those of the reporter's consented profile."""
     profile = participant_traits(reporter)
     gender = gender or profile["gender"]
@@ -108,9 +110,9 @@ def complaint_file(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     place_description: str = "",
-    photo=None,
-    voice_recording=None,
-    reporter=None,
+    photo: File | None = None,
+    voice_recording: File | None = None,
+    reporter: User | None = None,
     reporter_name: str = "",
     reporter_phone: PhoneNumber | None = None,
     language: str = "fr",
@@ -118,7 +120,7 @@ def complaint_file(
     name_public: bool = False,
     gender: str = "",
     age_band: str = "",
-    by=None,
+    by: User | None = None,
     now: datetime.datetime | None = None,
 ) -> Complaint:
     """File a complaint and return it with its tracking code.
@@ -211,13 +213,17 @@ def complaint_file(
 def complaint_support(
     *,
     complaint: Complaint,
-    user=None,
+    user: User | None = None,
     phone: PhoneNumber | None = None,
     channel: str = Channel.WEB,
 ) -> tuple[ComplaintSupport, bool]:
     """ "Me too": add a supporter (one per account or phone) to an open, non-sensitive complaint.
 
     Returns (support, created); supporting twice is harmless and counts once.
+
+    Not audited, deliberately: the participation ledger records the act. "Me too" is a mass action of
+    residents (like a ballot), the audit chain serialises every audited write, and an audit event naming
+    the supporter would keep a resident's account beside a complaint in a log that can never be erased.
     """
     if phone_is_training(phone):  # the phone simulator, outside demo mode
         raise ValidationError(SIMULATED_REFUSAL, code="simulated")
@@ -256,7 +262,9 @@ def complaint_support(
     return support, True
 
 
-def _existing_support(complaint: Complaint, user, phone) -> ComplaintSupport | None:
+def _existing_support(
+    complaint: Complaint, user: User | None, phone: PhoneNumber | None
+) -> ComplaintSupport | None:
     if user is not None:
         return ComplaintSupport.objects.filter(complaint=complaint, user=user).first()
     return ComplaintSupport.objects.filter(complaint=complaint, phone=phone).first()

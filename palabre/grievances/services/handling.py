@@ -1,24 +1,23 @@
-"""What officers do with a complaint: one service per step of the status machine, each audited.
+"""What officers do with a complaint: one service per step of the status machine (transitions.py), each
+audited.
 
 `by` is the staff user acting (checked: a handler of the complaint's commune, a focal point for a
 sensitive complaint), or None for the system itself (sweeps, demo data).
-
-    received -> acknowledged -> assigned -> in_progress -> resolved -> closed
-    (received with a default assignee -> assigned on acknowledgement)
-    any open status -> rejected (reason) | referred (to whom) | duplicate (of which)
-    resolved -> in_progress / acknowledged when the reporter disagrees (citizen.py)
 """
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palabre.accounts.models import User
 from palabre.core.services import audit_record
-from palabre.grievances.models import OPEN_STATUSES, Complaint, EventKind, Status
+from palabre.grievances.models import Complaint, ComplaintEvent, EventKind
 from palabre.grievances.permissions import handler_roles, roles_may_handle
 from palabre.grievances.services.common import (
     add_event,
@@ -27,18 +26,26 @@ from palabre.grievances.services.common import (
     notify_reporter,
     require_text,
 )
-
-ASSIGNABLE = (Status.RECEIVED, Status.ACKNOWLEDGED)
-REASSIGNABLE = (Status.ASSIGNED, Status.IN_PROGRESS)
-STARTABLE = (Status.ACKNOWLEDGED, Status.ASSIGNED)
-RESOLVABLE = (Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS)
+from palabre.grievances.services.transitions import (
+    ACKNOWLEDGE,
+    ASSIGN,
+    ASSIGNABLE,
+    CLOSE,
+    MARK_DUPLICATE,
+    REASSIGNABLE,
+    REFER,
+    REJECT,
+    RESOLVE,
+    START,
+    Transition,
+)
 
 
 def _locked(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
-def _audit(complaint: Complaint, action: str, by, **data) -> None:
+def _audit(complaint: Complaint, action: str, by: User | None, **data: object) -> None:
     audit_record(
         action=f"grievances.{action}",
         actor_id=getattr(by, "pk", None),
@@ -48,31 +55,42 @@ def _audit(complaint: Complaint, action: str, by, **data) -> None:
     )
 
 
-def _change_status(
+Fields = Callable[[Complaint], dict[str, Any]]
+
+
+def _transit(
     complaint: Complaint,
+    transition: Transition,
     *,
-    to_status: str,
-    kind: str,
-    action: str,
-    by,
+    by: User | None,
     now: datetime.datetime,
     message: str = "",
     note: str = "",
-    sms_kind: str | None = None,
-    sms_date: datetime.date | None = None,
+    fields: Fields | None = None,
+    check: Callable[[Complaint], None] | None = None,
+    sms_date_of_due: bool = False,
     sms_original: str = "",
-    fields: dict | None = None,
 ) -> Complaint:
-    """Save the new status and `fields`, add the timeline event, text the reporter, audit."""
+    """One step of the status machine (no transaction of its own: the public service opens it). Lock the
+    complaint, check `by` and the from-state (then `check`), save the to-state and `fields(complaint)`,
+    add the timeline event, text the reporter, audit."""
+    complaint = _locked(complaint)
+    check_may_handle(complaint, by)
+    check_status(complaint, transition.from_statuses)
+    if check is not None:
+        check(complaint)
     from_status = complaint.status
+    to_status = transition.to_status_of(complaint)
+    sms_date = complaint.resolve_due_on if sms_date_of_due else None
+    values = fields(complaint) if fields is not None else {}
     complaint.status = to_status
     complaint.status_changed_at = now
-    for name, value in (fields or {}).items():
+    for name, value in values.items():
         setattr(complaint, name, value)
     complaint.save()
     event = add_event(
         complaint,
-        kind,
+        transition.event_kind,
         by=by,
         from_status=from_status,
         to_status=to_status,
@@ -80,13 +98,14 @@ def _change_status(
         note=note,
         now=now,
     )
-    if sms_kind:
-        notify_reporter(complaint, sms_kind, key=f"event:{event.pk}", date=sms_date, original=sms_original)
-    _audit(complaint, action, by, from_status=from_status, to_status=to_status)
+    notify_reporter(
+        complaint, transition.sms_kind, key=f"event:{event.pk}", date=sms_date, original=sms_original
+    )
+    _audit(complaint, transition.action, by, from_status=from_status, to_status=to_status)
     return complaint
 
 
-def _after_acknowledgement(complaint: Complaint, now: datetime.datetime) -> dict:
+def _after_acknowledgement(complaint: Complaint, now: datetime.datetime) -> dict[str, Any]:
     """Once acknowledged, the next deadline that can escalate is the resolution deadline."""
     today = timezone.localdate(now)
     return {
@@ -98,124 +117,130 @@ def _after_acknowledgement(complaint: Complaint, now: datetime.datetime) -> dict
     }
 
 
-def _check_assignee(complaint: Complaint, assignee) -> None:
-    roles = handler_roles(assignee, complaint.commune_id)
-    if not roles_may_handle(roles, is_sensitive=complaint.is_sensitive):
-        raise ValidationError(
-            {"assignee": _("Cette personne ne traite pas les plaintes de cette nature dans la commune.")}
-        )
+def _finish_fields(now: datetime.datetime) -> dict[str, Any]:
+    return {"closed_at": now, "is_overdue": False, "escalation_due_on": None}
+
+
+def _assignee_checker(assignee: User) -> Callable[[Complaint], None]:
+    def check(complaint: Complaint) -> None:
+        roles = handler_roles(assignee, complaint.commune_id)
+        if not roles_may_handle(roles, is_sensitive=complaint.is_sensitive):
+            raise ValidationError(
+                {"assignee": _("Cette personne ne traite pas les plaintes de cette nature dans la commune.")}
+            )
+
+    return check
 
 
 def complaint_acknowledge(
-    *, complaint: Complaint, by, message: str = "", now: datetime.datetime | None = None
+    *, complaint: Complaint, by: User | None, message: str = "", now: datetime.datetime | None = None
 ) -> Complaint:
     """Acknowledge receipt: received -> acknowledged (-> assigned if it already has an assignee)."""
-    now = now or timezone.now()
+    moment = now or timezone.now()
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, (Status.RECEIVED,))
-        return _change_status(
+        return _transit(
             complaint,
-            to_status=Status.ASSIGNED if complaint.assignee_id else Status.ACKNOWLEDGED,
-            kind=EventKind.ACKNOWLEDGED,
-            action="acknowledged",
+            ACKNOWLEDGE,
             by=by,
-            now=now,
+            now=moment,
             message=message.strip(),
-            sms_kind="acknowledged",
-            sms_date=complaint.resolve_due_on,
-            fields=_after_acknowledgement(complaint, now),
+            sms_date_of_due=True,
+            fields=lambda locked: _after_acknowledgement(locked, moment),
         )
+
+
+def _assign(
+    complaint: Complaint, *, assignee: User, by: User | None, note: str, now: datetime.datetime
+) -> Complaint:
+    return _transit(
+        complaint,
+        ASSIGN,
+        by=by,
+        now=now,
+        note=note.strip(),
+        check=_assignee_checker(assignee),
+        fields=lambda locked: {"assignee": assignee, **_after_acknowledgement(locked, now)},
+    )
 
 
 def complaint_assign(
-    *, complaint: Complaint, assignee, by, note: str = "", now: datetime.datetime | None = None
+    *,
+    complaint: Complaint,
+    assignee: User,
+    by: User | None,
+    note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Complaint:
     """Give a received or acknowledged complaint to an officer (acknowledges it too): -> assigned."""
-    now = now or timezone.now()
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, ASSIGNABLE)
-        _check_assignee(complaint, assignee)
-        return _change_status(
-            complaint,
-            to_status=Status.ASSIGNED,
-            kind=EventKind.ASSIGNED,
-            action="assigned",
-            by=by,
-            now=now,
-            note=note.strip(),
-            sms_kind="assigned",
-            fields={"assignee": assignee, **_after_acknowledgement(complaint, now)},
-        )
+        return _assign(complaint, assignee=assignee, by=by, note=note, now=now or timezone.now())
+
+
+def _reassign(
+    complaint: Complaint, *, assignee: User, by: User | None, note: str, now: datetime.datetime
+) -> Complaint:
+    complaint = _locked(complaint)
+    check_may_handle(complaint, by)
+    check_status(complaint, REASSIGNABLE)
+    _assignee_checker(assignee)(complaint)
+    previous = complaint.assignee_id
+    complaint.assignee = assignee
+    complaint.save(update_fields=["assignee"])
+    add_event(complaint, EventKind.REASSIGNED, by=by, note=note.strip(), is_public=False, now=now)
+    _audit(complaint, "reassigned", by, from_assignee=previous, to_assignee=assignee.pk)
+    return complaint
 
 
 def complaint_reassign(
-    *, complaint: Complaint, assignee, by, note: str = "", now: datetime.datetime | None = None
+    *,
+    complaint: Complaint,
+    assignee: User,
+    by: User | None,
+    note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Complaint:
     """Give an assigned or in-progress complaint to another officer (internal: no SMS, status kept)."""
-    now = now or timezone.now()
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, REASSIGNABLE)
-        _check_assignee(complaint, assignee)
-        previous = complaint.assignee_id
-        complaint.assignee = assignee
-        complaint.save(update_fields=["assignee"])
-        add_event(complaint, EventKind.REASSIGNED, by=by, note=note.strip(), is_public=False, now=now)
-        _audit(complaint, "reassigned", by, from_assignee=previous, to_assignee=assignee.pk)
-        return complaint
+        return _reassign(complaint, assignee=assignee, by=by, note=note, now=now or timezone.now())
 
 
 def complaint_start(
-    *, complaint: Complaint, by, message: str = "", now: datetime.datetime | None = None
+    *, complaint: Complaint, by: User | None, message: str = "", now: datetime.datetime | None = None
 ) -> Complaint:
     """Work begins: acknowledged/assigned -> in_progress (the officer acting becomes the assignee if none)."""
-    now = now or timezone.now()
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, STARTABLE)
-        fields = {} if complaint.assignee_id or by is None else {"assignee": by}
-        return _change_status(
+        return _transit(
             complaint,
-            to_status=Status.IN_PROGRESS,
-            kind=EventKind.STARTED,
-            action="started",
+            START,
             by=by,
-            now=now,
+            now=now or timezone.now(),
             message=message.strip(),
-            sms_kind="started",
-            fields=fields,
+            fields=lambda locked: {} if locked.assignee_id or by is None else {"assignee": by},
         )
 
 
 def complaint_resolve(
-    *, complaint: Complaint, by, message: str, note: str = "", now: datetime.datetime | None = None
+    *,
+    complaint: Complaint,
+    by: User | None,
+    message: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Complaint:
     """Say what was done: -> resolved. `message` (public) is required. The reporter may disagree."""
-    now = now or timezone.now()
+    moment = now or timezone.now()
     message = require_text(message, field="message", message=_("Dites au citoyen ce qui a été fait."))
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, RESOLVABLE)
-        return _change_status(
+        return _transit(
             complaint,
-            to_status=Status.RESOLVED,
-            kind=EventKind.RESOLVED,
-            action="resolved",
+            RESOLVE,
             by=by,
-            now=now,
+            now=moment,
             message=message,
             note=note.strip(),
-            sms_kind="resolved",
-            fields={
-                "resolved_at": now,
-                "acknowledged_at": complaint.acknowledged_at or now,
+            fields=lambda locked: {
+                "resolved_at": moment,
+                "acknowledged_at": locked.acknowledged_at or moment,
                 "is_overdue": False,
                 "escalation_due_on": None,
                 "rating_requested_at": None,
@@ -223,109 +248,88 @@ def complaint_resolve(
         )
 
 
+def _close(complaint: Complaint, *, by: User | None, message: str, now: datetime.datetime) -> Complaint:
+    """Close a resolved complaint: the step complaint_close and the auto-close sweep share (no transaction
+    of its own)."""
+    return _transit(
+        complaint, CLOSE, by=by, now=now, message=message.strip(), fields=lambda _locked: {"closed_at": now}
+    )
+
+
 def complaint_close(
-    *, complaint: Complaint, by, message: str = "", now: datetime.datetime | None = None
+    *, complaint: Complaint, by: User | None, message: str = "", now: datetime.datetime | None = None
 ) -> Complaint:
     """Close a resolved complaint for good (by an officer, or by the system after the waiting period)."""
-    now = now or timezone.now()
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, (Status.RESOLVED,))
-        return _change_status(
-            complaint,
-            to_status=Status.CLOSED,
-            kind=EventKind.CLOSED,
-            action="closed",
-            by=by,
-            now=now,
-            message=message.strip(),
-            sms_kind="closed",
-            fields={"closed_at": now},
-        )
-
-
-def _finish_fields(now: datetime.datetime) -> dict:
-    return {"closed_at": now, "is_overdue": False, "escalation_due_on": None}
+        return _close(complaint, by=by, message=message, now=now or timezone.now())
 
 
 def complaint_reject(
-    *, complaint: Complaint, by, reason: str, now: datetime.datetime | None = None
+    *, complaint: Complaint, by: User | None, reason: str, now: datetime.datetime | None = None
 ) -> Complaint:
     """Refuse an open complaint; the reason (required) is public on the tracking page."""
-    now = now or timezone.now()
+    moment = now or timezone.now()
     reason = require_text(reason, field="reason", message=_("Donnez le motif du rejet."))
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, OPEN_STATUSES)
-        return _change_status(
+        return _transit(
             complaint,
-            to_status=Status.REJECTED,
-            kind=EventKind.REJECTED,
-            action="rejected",
+            REJECT,
             by=by,
-            now=now,
+            now=moment,
             message=reason,
-            sms_kind="rejected",
-            fields={"rejection_reason": reason, **_finish_fields(now)},
+            fields=lambda _locked: {"rejection_reason": reason, **_finish_fields(moment)},
         )
 
 
 def complaint_refer(
-    *, complaint: Complaint, by, referred_to: str, message: str = "", now: datetime.datetime | None = None
+    *,
+    complaint: Complaint,
+    by: User | None,
+    referred_to: str,
+    message: str = "",
+    now: datetime.datetime | None = None,
 ) -> Complaint:
     """Send an open complaint outside the commune's competence (to whom: required), e.g. the Médiateur
     de la République or the anti-corruption line for a sensitive complaint."""
-    now = now or timezone.now()
+    moment = now or timezone.now()
     referred_to = require_text(
         referred_to, field="referred_to", message=_("Dites à qui la plainte est transmise.")
     )
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, OPEN_STATUSES)
-        return _change_status(
+        return _transit(
             complaint,
-            to_status=Status.REFERRED,
-            kind=EventKind.REFERRED,
-            action="referred",
+            REFER,
             by=by,
-            now=now,
+            now=moment,
             message=message.strip() or referred_to,
-            sms_kind="referred",
-            fields={"referred_to": referred_to, **_finish_fields(now)},
+            fields=lambda _locked: {"referred_to": referred_to, **_finish_fields(moment)},
         )
 
 
 def complaint_mark_duplicate(
-    *, complaint: Complaint, of: Complaint, by, now: datetime.datetime | None = None
+    *, complaint: Complaint, of: Complaint, by: User | None, now: datetime.datetime | None = None
 ) -> Complaint:
     """An open complaint repeats `of` (same commune; a duplicate points to the original it repeats)."""
-    now = now or timezone.now()
+    moment = now or timezone.now()
     of = Complaint.objects.select_related("duplicate_of").get(pk=of.pk)
     original = of.duplicate_of or of
     if original.commune_id != complaint.commune_id or original.pk == complaint.pk:
         raise ValidationError({"duplicate_of": _("Choisissez une autre plainte de la même commune.")})
     with transaction.atomic():
-        complaint = _locked(complaint)
-        check_may_handle(complaint, by)
-        check_status(complaint, OPEN_STATUSES)
-        return _change_status(
+        return _transit(
             complaint,
-            to_status=Status.DUPLICATE,
-            kind=EventKind.DUPLICATE,
-            action="marked_duplicate",
+            MARK_DUPLICATE,
             by=by,
-            now=now,
+            now=moment,
             message=original.code,
-            sms_kind="duplicate",
             sms_original=original.code,
-            fields={"duplicate_of": original, **_finish_fields(now)},
+            fields=lambda _locked: {"duplicate_of": original, **_finish_fields(moment)},
         )
 
 
-def complaint_note(*, complaint: Complaint, by, text: str, now: datetime.datetime | None = None):
+def complaint_note(
+    *, complaint: Complaint, by: User | None, text: str, now: datetime.datetime | None = None
+) -> ComplaintEvent:
     """An internal note on the timeline: staff only, never public, no SMS."""
     text = require_text(text, field="text", message=_("Écrivez la note."))
     with transaction.atomic():
@@ -336,19 +340,26 @@ def complaint_note(*, complaint: Complaint, by, text: str, now: datetime.datetim
     return event
 
 
-def complaints_bulk_assign(*, complaints, assignee, by, now: datetime.datetime | None = None) -> int:
+def complaints_bulk_assign(
+    *,
+    complaints: Iterable[Complaint],
+    assignee: User,
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> int:
     """Assign (or reassign) several complaints at once; those in other statuses are left alone.
 
-    Each complaint goes through complaint_assign / complaint_reassign (same checks, events, SMS, audit).
-    Returns how many were given to `assignee`.
+    Each complaint goes through the steps of complaint_assign / complaint_reassign (same checks, events,
+    SMS, audit), all in one transaction. Returns how many were given to `assignee`.
     """
+    moment = now or timezone.now()
     changed = 0
     with transaction.atomic():
         for complaint in complaints:
             if complaint.status in ASSIGNABLE:
-                complaint_assign(complaint=complaint, assignee=assignee, by=by, now=now)
+                _assign(complaint, assignee=assignee, by=by, note="", now=moment)
             elif complaint.status in REASSIGNABLE and complaint.assignee_id != assignee.pk:
-                complaint_reassign(complaint=complaint, assignee=assignee, by=by, now=now)
+                _reassign(complaint, assignee=assignee, by=by, note="", now=moment)
             else:
                 continue
             changed += 1
@@ -362,7 +373,7 @@ class ReporterIdentity:
     user_id: int | None
 
 
-def complaint_reveal_identity(*, complaint: Complaint, by) -> ReporterIdentity:
+def complaint_reveal_identity(*, complaint: Complaint, by: User | None) -> ReporterIdentity:
     """Who filed the complaint, for a handler (a focal point if sensitive). Each view of a sensitive
     complaint's reporter is logged (`grievances.identity_viewed`)."""
     if by is None:

@@ -6,9 +6,13 @@ A sensitive category's service head and default assignee must be focal points. E
 audit data holds codes, ids and field names only, never a name or a phone.
 """
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +28,8 @@ MAX_POSITION = 999
 NAME_LENGTH = 120
 TEMPLATE_BODY_LENGTH = 2000
 CODE_LENGTH = 40
+# Adds one message to a field's errors (_clean_category gives it to each check).
+ErrorAdder = Callable[[str, str | Promise], None]
 # The fields an administrator sets on a category, in the order of the form.
 CATEGORY_FIELDS = (
     "name",
@@ -162,7 +168,7 @@ def category_set_active(*, category: Category, is_active: bool, by: User) -> Cat
     return category
 
 
-def _audit_category(category: Category, action: str, by: User, **data) -> None:
+def _audit_category(category: Category, action: str, by: User, **data: object) -> None:
     audit_record(
         action=f"grievances.{action}",
         actor_id=by.pk,
@@ -172,16 +178,18 @@ def _audit_category(category: Category, action: str, by: User, **data) -> None:
     )
 
 
-def _clean_category(commune: Commune, values: dict, *, category: Category | None = None) -> dict:
+def _clean_category(
+    commune: Commune, values: dict[str, Any], *, category: Category | None = None
+) -> dict[str, Any]:
     """The values trimmed and checked; every problem at once, as a ValidationError keyed by field."""
     values = values | {
         "name": (values["name"] or "").strip(),
         "description": (values["description"] or "").strip(),
         "responsible_service": (values["responsible_service"] or "").strip(),
     }
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str | Promise]] = {}
 
-    def error(field: str, message) -> None:
+    def error(field: str, message: str | Promise) -> None:
         errors.setdefault(field, []).append(message)
 
     _check_name(commune, values["name"], category, error)
@@ -201,7 +209,7 @@ def _clean_category(commune: Commune, values: dict, *, category: Category | None
     return values
 
 
-def _check_name(commune: Commune, name: str, category: Category | None, error) -> None:
+def _check_name(commune: Commune, name: str, category: Category | None, error: ErrorAdder) -> None:
     if not name:
         error("name", _("Donnez un nom à la catégorie."))
         return
@@ -214,7 +222,7 @@ def _check_name(commune: Commune, name: str, category: Category | None, error) -
         error("name", _("La commune a déjà une catégorie « %(name)s ».") % {"name": name})
 
 
-def _check_deadlines(ack_days: int, resolve_days: int, error) -> None:
+def _check_deadlines(ack_days: int, resolve_days: int, error: ErrorAdder) -> None:
     if not 1 <= ack_days <= MAX_ACK_DAYS:
         error(
             "ack_working_days",
@@ -234,7 +242,7 @@ def _check_deadlines(ack_days: int, resolve_days: int, error) -> None:
         )
 
 
-def _check_routing(commune: Commune, values: dict, error) -> None:
+def _check_routing(commune: Commune, values: dict[str, Any], error: ErrorAdder) -> None:
     """The service head and the default assignee handle the commune's complaints (focal points only
     for a sensitive category)."""
     people = {field: values[field] for field in ("head", "default_assignee") if values[field] is not None}
@@ -373,7 +381,7 @@ def _template_title_taken(category: Category, title: str, template: ResponseTemp
     return _same_text_in(others.values_list("title", flat=True), title)
 
 
-def _same_text_in(texts, text: str) -> bool:
+def _same_text_in(texts: Iterable[str], text: str) -> bool:
     """Whether `text` is among `texts`, ignoring case (in Python: SQLite folds ASCII letters only)."""
     folded = text.casefold()
     return any(other.casefold() == folded for other in texts)

@@ -6,6 +6,10 @@ ONE level (service head -> secretary general -> mayor), is marked overdue, the p
 get an SMS, and its next `escalation_due_on` becomes today + the category's acknowledgement delay (the
 new level's time to react). At the mayor's level nothing escalates further. Running the sweep again the
 same day changes nothing: the next escalation date is in the future.
+
+Transactions: a sweep opens one per complaint (never one around the whole sweep), so that locks stay short
+and what was done stays done if a later complaint fails; each applies the same private step as the
+officer's service (auto-close: handling's `_close`).
 """
 
 import datetime
@@ -14,13 +18,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from palabre.accounts.models import Membership
+from palabre.accounts.models import Membership, User
 from palabre.core.services import audit_record, sms_queue
 from palabre.grievances.deadlines import add_working_days, working_days_for
 from palabre.grievances.models import OPEN_STATUSES, Complaint, EscalationLevel, EventKind, Status
 from palabre.grievances.permissions import MAYOR, SECRETARY_GENERAL
 from palabre.grievances.services.common import add_event, notify_reporter
-from palabre.grievances.services.handling import complaint_close
+from palabre.grievances.services.handling import _close
 from palabre.grievances.services.texts import escalation_sms
 
 AUTO_CLOSE_AFTER_DAYS = 14
@@ -28,12 +32,15 @@ LEVEL_ROLES = {EscalationLevel.SECRETARY_GENERAL: SECRETARY_GENERAL, EscalationL
 
 
 def mark_overdue(*, today: datetime.date) -> int:
-    """Flag open complaints whose acknowledgement or resolution deadline passed (one UPDATE)."""
+    """Flag open complaints whose acknowledgement or resolution deadline passed (one UPDATE).
+
+    Not audited, deliberately: the flag is derived from the complaint's own dates (anyone can recompute
+    it) and nobody decides it; the escalation that follows is audited (`grievances.escalated`)."""
     late = Q(acknowledged_at__isnull=True, ack_due_on__lt=today) | Q(resolve_due_on__lt=today)
     return Complaint.objects.filter(late, status__in=OPEN_STATUSES, is_overdue=False).update(is_overdue=True)
 
 
-def _people_to_notify(complaint: Complaint, level: int) -> list:
+def _people_to_notify(complaint: Complaint, level: int) -> list[User]:
     """The holders of the new level's role in the commune, and the officer in charge."""
     people = [
         membership.user
@@ -96,7 +103,10 @@ def escalation_sweep(*, now: datetime.datetime | None = None) -> int:
 
 
 def rating_request_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Ask the reporter of each newly resolved complaint (with a phone) for a rating, once per resolution."""
+    """Ask the reporter of each newly resolved complaint (with a phone) for a rating, once per resolution.
+
+    Not audited, deliberately: a reminder changes no state anyone decides (the outbox keeps the message);
+    the resolution before it and the rating after it are audited."""
     now = now or timezone.now()
     waiting = Complaint.objects.filter(
         status=Status.RESOLVED, rating__isnull=True, rating_requested_at__isnull=True
@@ -121,6 +131,7 @@ def auto_close_sweep(*, now: datetime.datetime | None = None, after_days: int = 
     )
     closed = 0
     for complaint in expired.iterator():
-        complaint_close(complaint=complaint, by=None, now=now)
+        with transaction.atomic():  # one per complaint, as complaint_close: short locks
+            _close(complaint, by=None, message="", now=now)
         closed += 1
     return closed

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from palabre.accounts.models import User
 from palabre.core.services import audit_record
 from palabre.grievances.models import Complaint, EventKind
 from palabre.grievances.services.common import add_event, check_may_handle, require_text
@@ -11,7 +12,7 @@ from palabre.grievances.services.common import add_event, check_may_handle, requ
 TRANSCRIPTION_MAX = 5000
 
 
-def complaint_transcribe(*, complaint: Complaint, text: str, by) -> Complaint:
+def complaint_transcribe(*, complaint: Complaint, text: str, by: User | None) -> Complaint:
     """Write down a voice complaint's recording: the text becomes its description (the recording stays),
     shown like a typed description (publicly, unless the complaint is sensitive). A later transcription
     corrects the earlier one; each is an internal timeline line and an audit event (without the text)."""

@@ -5,7 +5,6 @@ import pytest
 from palabre.accounts.tests.factories import MembershipFactory, UserFactory
 from palabre.grievances import services
 from palabre.grievances.models import Category
-from palabre.territory.tests.factories import ArrondissementFactory, CommuneFactory, VillageFactory
 
 # Monday 6 January 2025, 10:00 in Benin (UTC+1): the Vodoun days are Thursday 9 and Friday 10.
 MONDAY = datetime.datetime(2025, 1, 6, 9, 0, tzinfo=datetime.UTC)
@@ -13,17 +12,17 @@ REPORTER_PHONE = "+2290197112233"
 
 
 @pytest.fixture
-def bohicon(db):
-    commune = CommuneFactory(slug="bohicon", name="Bohicon")
-    services.categories_ensure_defaults(commune=commune)
-    return commune
+def bohicon(bohicon):
+    """Bohicon with the default complaint categories."""
+    services.categories_ensure_defaults(commune=bohicon)
+    return bohicon
 
 
 @pytest.fixture
-def toffo(db):
-    commune = CommuneFactory(slug="toffo", name="Toffo")
-    services.categories_ensure_defaults(commune=commune)
-    return commune
+def toffo(toffo):
+    """Toffo with the default complaint categories."""
+    services.categories_ensure_defaults(commune=toffo)
+    return toffo
 
 
 @pytest.fixture
@@ -34,13 +33,6 @@ def water(bohicon):
 @pytest.fixture
 def gbv(bohicon):
     return Category.objects.get(commune=bohicon, code="gbv")
-
-
-@pytest.fixture
-def village(bohicon):
-    return VillageFactory(
-        arrondissement=ArrondissementFactory(commune=bohicon, name="Passagon"), name="Zounzonmè"
-    )
 
 
 @pytest.fixture

@@ -6,17 +6,16 @@ from palabre.accounts.models import Role
 from palabre.channels.models import InboundMessage
 from palabre.channels.tests.test_staff_views import staff
 from palabre.grievances.models import Complaint
-from palabre.grievances.services import categories_ensure_defaults
-from palabre.territory.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def bohicon(db):
-    commune = CommuneFactory(slug="bohicon", name="Bohicon", languages=["fr"], ussd_extension="*384*229*7#")
-    categories_ensure_defaults(commune=commune)
-    return commune
+def bohicon(bohicon):
+    """The shared Bohicon with its categories (grievances' conftest), French only, reached at *384*229*7#."""
+    bohicon.languages, bohicon.ussd_extension = ["fr"], "*384*229*7#"
+    bohicon.save()
+    return bohicon
 
 
 def screen(response) -> str:

@@ -161,18 +161,19 @@ def test_a_dropped_session_resumes_and_files_once(caller, client):
 def test_a_category_closed_meanwhile_is_refused(caller, bohicon):
     caller.send("1", "1", "2", "La route est coupée par la pluie", "1")
     Category.objects.filter(commune=bohicon).update(is_active=False)
-    assert caller.send("1") == "La plainte n'a pas pu être enregistrée. Merci de recommencer."
+    assert caller.send("1") == "Choisissez une catégorie de la commune."  # the service's words
     assert caller.ended
     assert not Complaint.objects.exists()
 
 
-def test_a_refused_filing_says_so(caller, monkeypatch):
+def test_a_refused_filing_says_what_the_service_said(caller, monkeypatch):
     def refuse(**kwargs):
-        raise ValidationError("no")
+        raise ValidationError({"village": "Ce village n'est pas dans cet arrondissement."})
 
     monkeypatch.setattr(services, "complaint_file", refuse)
     caller.send("1", "1", "2", "La route est coupée par la pluie", "1")
-    assert caller.send("1") == "La plainte n'a pas pu être enregistrée. Merci de recommencer."
+    assert caller.send("1") == "Ce village n'est pas dans cet arrondissement."
+    assert caller.ended
 
 
 def test_following_a_complaint_by_its_code(caller, file_complaint):
@@ -267,3 +268,46 @@ def test_every_complaint_screen_fits_in_every_language(bohicon, village, file_co
     for item in drawn:
         assert len(item.output.text) <= 160
         assert not item.output.truncated, (item.key, item.language, item.output.text)
+
+
+@pytest.fixture
+def ussd_context(bohicon):
+    return UssdContext(phone=REPORTER_PHONE, commune=bohicon, language="fr", channel="ussd", gateway="at")
+
+
+@pytest.fixture
+def toffo_places(toffo):
+    arrondissement = ArrondissementFactory(commune=toffo, name="Sèhouè")
+    return arrondissement, VillageFactory(arrondissement=arrondissement, name="Gbéto")
+
+
+def test_a_draft_naming_another_communes_category_or_place_files_nothing(
+    ussd_context, bohicon, toffo, village, toffo_places
+):
+    toffo_arrondissement, toffo_village = toffo_places
+    mine = {"category": first_category(bohicon).pk, "arrondissement": None, "village": None}
+    drafts = [
+        mine | {"category": first_category(toffo).pk},
+        mine | {"arrondissement": toffo_arrondissement.pk},
+        mine | {"village": toffo_village.pk},
+        mine | {"arrondissement": village.arrondissement_id, "village": toffo_village.pk},
+    ]
+    for draft in drafts:
+        outcome = channels._file(
+            ussd_context, draft | {"description": "La pompe est cassée", "anonymous": True}
+        )
+        assert outcome.text == "La plainte n'a pas pu être enregistrée. Merci de recommencer."
+    assert not Complaint.objects.exists()
+    confirm = channels.file_confirm(ussd_context, **drafts[0], description="La pompe", anonymous=True)
+    assert confirm.title == "Votre plainte concerne :"  # back to the commune's own categories
+
+
+def test_the_arrondissement_screen_lists_no_other_communes_villages(ussd_context, toffo_places):
+    toffo_arrondissement, _village = toffo_places
+    screen = channels.file_village(ussd_context, category=1, arrondissement=toffo_arrondissement.pk)
+    assert screen.title.startswith("Décrivez le problème")  # none of Bohicon's: straight to the description
+
+
+def test_the_status_of_a_complaint_that_is_gone(ussd_context):
+    screen = channels.complaint_status(ussd_context, complaint=123456)
+    assert screen.title == "Aucune plainte ne porte ce code. Vérifiez-le et retapez-le."

@@ -14,16 +14,18 @@ from django.views.decorators.http import require_POST
 
 from palabre.core.http import posted
 from palabre.core.pages import add_service_error, page_of
+from palabre.core.permissions import NotFound
 from palabre.grievances import forms, queries, services
 from palabre.grievances.models import Complaint, Status
 from palabre.grievances.permissions import (
     SENSITIVE_ROLES,
+    access_complaint,
     access_complaint_staff,
     access_complaints_staff,
     handler_roles,
     may_view_complaint_settings,
 )
-from palabre.grievances.services.handling import ASSIGNABLE, REASSIGNABLE, RESOLVABLE, STARTABLE
+from palabre.grievances.services.transitions import ASSIGNABLE, REASSIGNABLE, RESOLVABLE, STARTABLE
 from palabre.grievances.views.common import query_without_page
 
 OPEN = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS)
@@ -165,7 +167,7 @@ def _run_action(action: str, complaint: Complaint, form, *, by) -> None:
         )
     elif action == "doublon":
         services.complaint_mark_duplicate(
-            complaint=complaint, of=_original(complaint, data["original"]), by=by
+            complaint=complaint, of=_original(complaint, data["original"], by=by), by=by
         )
     elif action == TRANSCRIBE:
         services.complaint_transcribe(complaint=complaint, text=data["text"], by=by)
@@ -185,12 +187,13 @@ def complaint_recording(request: HttpRequest, commune_slug: str, code: str) -> F
     return response
 
 
-def _original(complaint: Complaint, code: str) -> Complaint:
+def _original(complaint: Complaint, code: str, *, by) -> Complaint:
     """The complaint `code` names, among those the same handlers see (same commune and sensitivity)."""
-    original = Complaint.objects.filter(
-        commune_id=complaint.commune_id, is_sensitive=complaint.is_sensitive, code=code
-    ).first()
-    if original is None:
+    try:
+        original = access_complaint(actor=by, commune=complaint.commune, code=code)
+    except NotFound:
+        original = None
+    if original is None or original.is_sensitive != complaint.is_sensitive:
         raise ValidationError({"original": _("Aucune plainte de la commune ne porte ce code.")})
     return original
 

@@ -7,7 +7,6 @@ from palabre.accounts.tests.factories import MembershipFactory, TOTPDeviceFactor
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.services import participation_record
 from palabre.reports.queries import national_participation, suppressed
-from palabre.territory.tests.factories import CommuneFactory
 
 URL = reverse("reports:national_overview")
 
@@ -18,11 +17,11 @@ def record(commune, count, **traits):
 
 
 @pytest.fixture
-def bohicon(db):
-    commune = CommuneFactory(slug="bohicon", name="Bohicon")
-    record(commune, 6, channel=Channel.SMS, gender=Gender.FEMALE, age_band=AgeBand.FROM_18_TO_24)
-    record(commune, 3, channel=Channel.WEB, gender=Gender.MALE, age_band=AgeBand.FROM_50_TO_64)
-    return commune
+def bohicon(bohicon):
+    """Bohicon with 9 complaints counted: 6 by SMS (women, 18-24), 3 on the web (men, 50-64)."""
+    record(bohicon, 6, channel=Channel.SMS, gender=Gender.FEMALE, age_band=AgeBand.FROM_18_TO_24)
+    record(bohicon, 3, channel=Channel.WEB, gender=Gender.MALE, age_band=AgeBand.FROM_50_TO_64)
+    return bohicon
 
 
 def verified(client, role=None, commune=None, superuser=False):

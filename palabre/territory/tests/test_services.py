@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError
 
 from palabre.core.models import AuditEvent
 from palabre.territory.models import Arrondissement, Commune, Department, Village
-from palabre.territory.services import commune_update_settings, reference_data, territory_load
+from palabre.territory.services import (
+    commune_update_settings,
+    commune_update_status,
+    reference_data,
+    territory_load,
+)
 from palabre.territory.tests.factories import CommuneFactory
 
 
@@ -147,3 +152,37 @@ def test_update_settings_rejects_invalid_values(commune, changes, field):
     commune.refresh_from_db()
     assert commune.languages == ["fr"]
     assert not AuditEvent.objects.exists()
+
+
+def test_update_status_saves_and_audits_the_actor(commune, django_user_model):
+    operator = django_user_model.objects.create_superuser(
+        phone="+2290197000009", password="un-long-mot-de-passe"
+    )
+    old_slug = commune.slug
+    updated = commune_update_status(commune=commune, slug=" zogbodomey ", is_active=False, by=operator)
+    commune.refresh_from_db()
+    assert (commune.slug, commune.is_active) == ("zogbodomey", False) == (updated.slug, updated.is_active)
+    event = AuditEvent.objects.get(action="territory.status_updated")
+    assert (event.actor_id, event.commune_id) == (operator.pk, commune.pk)
+    assert event.data == {"changes": {"slug": [old_slug, "zogbodomey"], "is_active": [True, False]}}
+
+
+def test_update_status_without_change_writes_nothing(commune):
+    commune_update_status(commune=commune, slug=commune.slug, is_active=True, by=None)
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["admin", "Pas un identifiant", ""])
+def test_update_status_rejects_a_bad_address(commune, slug):
+    with pytest.raises(ValidationError) as error:
+        commune_update_status(commune=commune, slug=slug, is_active=True, by=None)
+    assert "slug" in error.value.message_dict
+    assert Commune.objects.filter(pk=commune.pk, slug=commune.slug).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_update_status_rejects_another_communes_address(commune):
+    other = CommuneFactory()
+    with pytest.raises(ValidationError) as error:
+        commune_update_status(commune=commune, slug=other.slug, is_active=True, by=None)
+    assert "slug" in error.value.message_dict

@@ -3,29 +3,8 @@ import pytest
 from palabre.channels.router import InboundContext
 from palabre.channels.sms_models import SmsSubscription
 from palabre.core.choices import Channel
-from palabre.territory.tests.factories import ArrondissementFactory, CommuneFactory
 
 PHONE = "+2290197000001"
-
-
-@pytest.fixture
-def bohicon(db):
-    return CommuneFactory(slug="bohicon", name="Bohicon", languages=["fr", "fon"])
-
-
-@pytest.fixture
-def toffo(db):
-    return CommuneFactory(slug="toffo", name="Toffo")
-
-
-@pytest.fixture
-def saclo(bohicon):
-    return ArrondissementFactory(commune=bohicon, name="Saclo")
-
-
-@pytest.fixture
-def passagon(bohicon):
-    return ArrondissementFactory(commune=bohicon, name="Passagon")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from palabre.channels.gateways.africastalking import AfricasTalkingGateway
 from palabre.channels.gateways.base import Inbound
 from palabre.channels.inbound import inbound_handle
 from palabre.channels.models import InboundKind, InboundMessage, PhoneProfile
-from palabre.channels.router import Reply
+from palabre.channels.router import Reply, SmsKeyword
 from palabre.channels.sms.dispatch import handle_sms, help_text, keyword_table, sms_dispatch
 from palabre.channels.sms_models import SmsSubscription
 from palabre.core.keyed import phone_key
@@ -41,16 +41,18 @@ def answered_elsewhere(context, args):
 def registry():
     calls.clear()
     with router.temporary_registry():
-        router.register_sms_keyword(
-            "echo",
-            {"fr": ["ECHO", "ECHOTER"], "yo": ["ÀTÚNSỌ"]},
-            echo,
-            help_text="ECHO <texte> : répéter",
-            order=1,
+        router.register_sms_keywords(
+            SmsKeyword(
+                "echo",
+                {"fr": ["ECHO", "ECHOTER"], "yo": ["ÀTÚNSỌ"]},
+                echo,
+                help_text="ECHO <texte> : répéter",
+                order=1,
+            ),
+            SmsKeyword("silent", {"fr": ["SILENCE"]}, silent),
+            SmsKeyword("refusing", {"fr": ["REFUS"]}, refusing),
+            SmsKeyword("elsewhere", {"fr": ["AILLEURS"]}, answered_elsewhere),
         )
-        router.register_sms_keyword("silent", {"fr": ["SILENCE"]}, silent)
-        router.register_sms_keyword("refusing", {"fr": ["REFUS"]}, refusing)
-        router.register_sms_keyword("elsewhere", {"fr": ["AILLEURS"]}, answered_elsewhere)
         yield
 
 

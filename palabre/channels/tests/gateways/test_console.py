@@ -8,6 +8,15 @@ from palabre.channels.models import ConsoleMessage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def console_served(settings):
+    """The demo's settings serve the console gateway's webhooks (PALABRE_DEMO adds it at start)."""
+    settings.INBOUND_GATEWAYS = [
+        *settings.INBOUND_GATEWAYS,
+        "palabre.channels.gateways.console.ConsoleGateway",
+    ]
+
+
 def test_console_gateway_keeps_and_logs_the_message(caplog):
     caplog.set_level("INFO", logger=console.__name__)
     result = ConsoleGateway().send(to="+2290197000001", body="Votre code : 123456", reference="12")

@@ -1,12 +1,11 @@
 import pytest
 
-from palabre.channels import defaults
-from palabre.channels import inbound as inbound_module
 from palabre.channels.gateways.base import GatewayError
 from palabre.channels.gateways.whatsapp import WhatsAppGateway, hub_signature
 from palabre.channels.models import DeliveryReport, GatewayCredential, InboundKind, InboundMessage
 from palabre.channels.replies import Reply
 from palabre.channels.tests.conftest import PHONE, FakeTransport, recorded, recorded_bytes
+from palabre.channels.voice import service as voice_service
 from palabre.core.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
@@ -89,14 +88,9 @@ def test_a_retried_message_is_neither_processed_nor_answered_twice(
 
 
 def test_a_voice_note_keeps_its_media_id(client, credential, monkeypatch):
-    monkeypatch.setitem(
-        inbound_module.HANDLERS,
-        "voice_note",
-        ("palabre.channels.absent.handle", "palabre.channels.defaults.handle_voice_note"),
-    )
     calls = []
     monkeypatch.setattr(
-        defaults, "handle_voice_note", lambda context, inbound: calls.append(inbound) or Reply()
+        voice_service, "handle_voice_note", lambda context, inbound: calls.append(inbound) or Reply()
     )
     assert signed_post(client, recorded_bytes("whatsapp", "audio")).status_code == 200
     (inbound,) = calls

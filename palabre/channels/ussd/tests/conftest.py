@@ -1,7 +1,8 @@
 import pytest
 
 from palabre.channels.ussd.tests.caller import FON_STRINGS, Caller, translated
-from palabre.territory.tests.factories import ArrondissementFactory, CommuneFactory, VillageFactory
+from palabre.territory.tests.factories import CommuneFactory
+from palabre.territory.tests.fixtures import arrondissement_of, village_of
 
 
 @pytest.fixture
@@ -10,12 +11,13 @@ def caller(client, db):
 
 
 @pytest.fixture
-def bohicon(db):
-    commune = CommuneFactory(
-        slug="bohicon", name="Bohicon", ussd_extension="*384*229*7#", languages=["fr", "fon"]
-    )
-    VillageFactory(arrondissement=ArrondissementFactory(commune=commune, name="Passagon"), name="Zounzonmè")
-    return commune
+def bohicon(bohicon):
+    """Bohicon with its USSD extension, and Zounzonmè in Passagon for the menus to list (the same rows as
+    the `passagon` and `village` fixtures)."""
+    bohicon.ussd_extension = "*384*229*7#"
+    bohicon.save(update_fields=["ussd_extension"])
+    village_of(arrondissement_of(bohicon, "Passagon"), "Zounzonmè")
+    return bohicon
 
 
 @pytest.fixture

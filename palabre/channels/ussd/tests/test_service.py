@@ -4,16 +4,18 @@ navigation, resume after a network drop, retries."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from palabre.accounts.tests.factories import UserFactory
 from palabre.channels import router
 from palabre.channels.models import InboundMessage, PhoneProfile, UssdSession
 from palabre.channels.phones import phone_set_commune, phone_set_language
+from palabre.channels.router import MenuEntry
 from palabre.channels.ussd.engine import Finish, Menu, Option, screen
 from palabre.channels.ussd.service import MAX_ANSWERS, extension_in_service_code, split_dialled
 from palabre.channels.ussd.sessions import session_state
-from palabre.channels.ussd.tests.caller import Caller, at_token
+from palabre.channels.ussd.tests.caller import Caller, at_token, translated
 from palabre.core.keyed import phone_key
 from palabre.territory.tests.factories import ArrondissementFactory, CommuneFactory
 
@@ -117,6 +119,24 @@ def test_a_dropped_session_is_resumed_within_five_minutes(caller, bohicon):
     assert UssdSession.objects.count() == 1  # the dropped one was taken over and deleted
 
 
+def test_a_dropped_session_is_resumed_in_the_language_the_caller_chose(caller, bohicon):
+    """Bohicon offers French and Fon; the caller chose Fon, the network dropped the call, they dial again:
+    the resumed screen speaks Fon, the language sealed in the dropped session (not French, the default)."""
+    # Short stand-ins for the Fon texts: a screen holds 160 characters, a longer title would be cut.
+    strings = {"Vous reprenez ici.": "[fon] Reprise.", "Votre âge :": "[fon] Âge :"}
+    with translated("fon", strings):
+        assert caller.dial("7").startswith("Choisissez votre langue :\n1. Français\n2. ")
+        main_menu = caller.send("2")
+        with translation.override("fon"):
+            profile_title = pgettext("ussd", "Mon profil")
+        profile = next(line for line in main_menu.splitlines() if profile_title in line).split(".")[0]
+        caller.send(profile, "2")
+        assert caller.replies[-1].startswith("[fon] Âge :\n1. ")
+        screen = caller.dial()
+        assert screen.startswith("[fon] Reprise.\n[fon] Âge :\n1. ")
+        assert UssdSession.objects.get().language == "fon"
+
+
 def test_a_dropped_session_is_not_resumed_after_five_minutes(caller, bohicon):
     _deep_session(caller)
     UssdSession.objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=6))
@@ -168,8 +188,11 @@ def _weather(context):
 def test_the_main_menu_lists_the_menus_modules_registered(caller, bohicon):
     phone_set_language(phone=caller.phone, language="fr")
     with router.temporary_registry():
-        router.register_ussd_menu("weather", "Météo", _weather, order=5)
-        router.register_ussd_menu("hidden", "Caché", _weather, order=6, available=lambda context: False)
+        router.register_menu(
+            router.USSD,
+            MenuEntry("weather", "Météo", _weather, order=5),
+            MenuEntry("hidden", "Caché", _weather, order=6, available=lambda context: False),
+        )
         screen = caller.dial("7")
         assert screen.splitlines()[:2] == ["Palabre Bohicon :", "1. Météo"]
         assert "Caché" not in screen
@@ -182,7 +205,7 @@ def test_the_main_menu_lists_the_menus_modules_registered(caller, bohicon):
 def test_a_menu_removed_during_a_session_says_so(caller, bohicon):
     phone_set_language(phone=caller.phone, language="fr")
     with router.temporary_registry():
-        router.register_ussd_menu("weather", "Météo", _weather, order=5)
+        router.register_menu(router.USSD, MenuEntry("weather", "Météo", _weather, order=5))
         caller.dial("7")
         caller.send("1")
     with router.temporary_registry():

@@ -1,7 +1,5 @@
 import pytest
 
-from palabre.territory.tests.factories import CommuneFactory
-
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 200
 
 
@@ -11,5 +9,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def bohicon(db):
-    return CommuneFactory(slug="bohicon", name="Bohicon", languages=["fr"])
+def bohicon(bohicon):
+    """Bohicon offering French only."""
+    bohicon.languages = ["fr"]
+    bohicon.save(update_fields=["languages"])
+    return bohicon

@@ -7,23 +7,22 @@ from palabre.accounts.tests.factories import MembershipFactory, TOTPDeviceFactor
 from palabre.grievances import services
 from palabre.grievances.models import Category
 from palabre.grievances.open311.keys import api_key_issue
-from palabre.territory.tests.factories import ArrondissementFactory, CommuneFactory, VillageFactory
 
 REPORTER_PHONE = "+2290197112233"
 
 
 @pytest.fixture
-def bohicon(db):
-    commune = CommuneFactory(slug="bohicon", name="Bohicon")
-    services.categories_ensure_defaults(commune=commune)
-    return commune
+def bohicon(bohicon):
+    """Bohicon with the default complaint categories."""
+    services.categories_ensure_defaults(commune=bohicon)
+    return bohicon
 
 
 @pytest.fixture
-def toffo(db):
-    commune = CommuneFactory(slug="toffo", name="Toffo")
-    services.categories_ensure_defaults(commune=commune)
-    return commune
+def toffo(toffo):
+    """Toffo with the default complaint categories."""
+    services.categories_ensure_defaults(commune=toffo)
+    return toffo
 
 
 @pytest.fixture
@@ -34,12 +33,6 @@ def water(bohicon):
 @pytest.fixture
 def gbv(bohicon):
     return Category.objects.get(commune=bohicon, code="gbv")
-
-
-@pytest.fixture
-def village(bohicon):
-    arrondissement = ArrondissementFactory(commune=bohicon, name="Passagon")
-    return VillageFactory(arrondissement=arrondissement, name="Zounzonmè")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.utils import timezone
 from palabre.grievances import services
 from palabre.grievances.models import Complaint
 from palabre.grievances.open311.tests import schema
+from palabre.territory.tests.factories import ArrondissementFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 FORMATS = ["json", "xml"]
@@ -146,6 +147,16 @@ def test_post_with_address_id_places_the_complaint_in_the_village(client, villag
     assert complaint.village == village
     assert complaint.arrondissement == village.arrondissement
     assert complaint.place_description == "Près du marché"
+
+
+def test_post_naming_another_communes_village_is_refused_and_files_nothing(client, toffo, api_key):
+    elsewhere = VillageFactory(arrondissement=ArrondissementFactory(commune=toffo, name="Sèhouè"))
+    data = valid_post(api_key, lat="", long="", address_id=str(elsewhere.pk))
+    for fmt in ("json", "xml"):
+        response = post_request(client, fmt, **data)
+        assert response.status_code == 400
+        assert "address_id" in schema.read_errors(response, fmt)[0]["description"]
+    assert not Complaint.objects.exists()
 
 
 def test_post_severity_attribute_sets_the_severity(client, bohicon, api_key):

@@ -2,8 +2,6 @@ import pytest
 
 from palabre.channels.voice import audio
 from palabre.channels.voice.audio import Fetched
-from palabre.grievances.services import categories_ensure_defaults
-from palabre.territory.tests.factories import CommuneFactory
 
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 200
 
@@ -37,7 +35,8 @@ def fetcher(monkeypatch):
 
 
 @pytest.fixture
-def bohicon(db):
-    commune = CommuneFactory(slug="bohicon", name="Bohicon", languages=["fr"])
-    categories_ensure_defaults(commune=commune)
-    return commune
+def bohicon(bohicon):
+    """Bohicon (with its complaint categories, grievances/tests/conftest.py) offering French only."""
+    bohicon.languages = ["fr"]
+    bohicon.save(update_fields=["languages"])
+    return bohicon

@@ -1,34 +1,35 @@
-"""Participatory budgeting by USSD: vote (projects paged, running total, confirm, receipt), propose an idea.
+"""Participatory budgeting by USSD: the vote (projects paged, running total, confirm, receipt).
 
-Registered with `channels.router` from `BudgetingConfig.ready()`. The entries show only when the commune has
-the budgeting module and a published cycle in the right phase (voting; ideas). Every write goes through the
-same services as the web: `ballot_cast(..., send_receipt_sms=True)` and `proposal_submit(channel="ussd")`,
-so the rules (budget, number of projects, points, envelope, age, one ballot per phone) hold here too; this
-module only checks choices early so that a caller hears "too expensive" when picking, not at the end.
+The entry shows only when the commune has the budgeting module and a published cycle voting today
+(`shared.voting_open`, registered in BudgetingConfig.ready()). Every write goes through the same services as
+the web: `ballot_cast(..., send_receipt_sms=True)`, `residence_declare`; the residence and age rules are
+`services/voters.py`'s. This module only checks choices early so that a caller hears "too expensive" when
+picking, not at the end.
 
 The choices made so far (envelope, projects, points) are the data of the engine's frames: each pick opens
 the ballot again with the new choice on top of the stack ("0. Retour" undoes it), and the whole stack lives
 in the USSD session, so a dropped call resumes with the picks kept. Texts use the "ussd" context (160
-characters a screen). The helpers at the top (short amounts, the voting cycle, the caller's residence) are
-shared with the SMS keywords (sms_keywords.py).
+characters a screen).
 """
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 
-from palabre.accounts.models import User
-from palabre.budgeting.models import BallotKind, Cycle, Envelope, Proposal
-from palabre.budgeting.phases import VOTING, phase_of
-from palabre.budgeting.queries.cycles import public_cycles
-from palabre.budgeting.services.proposals import (
-    DESCRIPTION_LENGTH,
-    TITLE_LENGTH,
-    proposal_submit,
-    submission_open,
+from palabre.budgeting.channels.shared import SCREEN, short_money, voting_cycle
+from palabre.budgeting.models import BallotKind, Envelope, Proposal
+from palabre.budgeting.permissions import access_envelope
+from palabre.budgeting.queries.voting import commune_arrondissements, has_arrondissement_envelopes
+from palabre.budgeting.services.voters import (
+    Residence,
+    Voter,
+    envelopes_for,
+    residence_declare,
+    residence_of,
+    voter_for_phone,
 )
-from palabre.budgeting.services.voters import Voter, envelopes_for, voter_from_phone
 from palabre.budgeting.services.voting import (
     BallotRejected,
     ballot_cast,
@@ -38,7 +39,6 @@ from palabre.budgeting.services.voting import (
     has_voted,
     voter_check,
 )
-from palabre.channels import router
 from palabre.channels.ussd.engine import (
     Back,
     Finish,
@@ -51,13 +51,11 @@ from palabre.channels.ussd.engine import (
     goto,
     screen,
 )
-from palabre.channels.ussd.sessions import UssdContext, caller_profile, caller_profile_set
+from palabre.channels.ussd.sessions import UssdContext
+from palabre.core.permissions import NotFound
 from palabre.core.validators import parse_ascii_int
-from palabre.territory.models import Arrondissement, Module
+from palabre.territory.models import Arrondissement
 
-SCREEN = 160
-# Where published_cycles() keeps a commune's cycles for one request, on the commune instance.
-CYCLES_CACHE = "_budgeting_published_cycles"
 # What the options and navigation of the confirm screen take ("1. Confirmer", "2. Modifier", "0. Retour
 # 00. Menu", and the engine's room for a notice), so that the chosen projects are cut to fit above them.
 CONFIRM_ROOM = 65
@@ -71,116 +69,32 @@ PICKED_KINDS = (BallotKind.APPROVAL, BallotKind.KNAPSACK)
 FINAL_REJECTIONS = ("not_voting", "wrong_envelope", "too_young", "already_voted")
 
 
-def register() -> None:
-    """Called from BudgetingConfig.ready()."""
-    router.register_ussd_menu(
-        "budget_vote",
-        pgettext_lazy("ussd", "Voter (budget participatif)"),
-        vote_start,
-        order=5,
-        available=voting_open,
-    )
-    router.register_ussd_menu(
-        "budget_idea", pgettext_lazy("ussd", "Proposer une idée"), idea_title, order=6, available=ideas_open
-    )
-
-
-# Shared with the SMS keywords -----------------------------------------------------------------------------
-def short_money(amount: int) -> str:
-    """2500000 -> "2,5M", 10000000 -> "10M", 750000 -> "750k": amounts as a feature phone screen allows."""
-    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
-        if amount >= size:
-            text = f"{amount / size:.2f}".rstrip("0").rstrip(".")
-            return text.replace(".", ",") + suffix
-    return str(amount)
-
-
-def budgeting_enabled(commune) -> bool:
-    return commune is not None and Module.BUDGETING in commune.modules
-
-
-def published_cycles(commune, *, request: int | None = None) -> list[Cycle]:
-    """The commune's published cycles. With `request` (the inbound message id) the list is kept on the
-    commune instance for that request: the main menu asks whether each entry is available, then again when
-    one is opened, and a USSD step must stay a few queries."""
-    cached = getattr(commune, CYCLES_CACHE, None)
-    if request is not None and cached is not None and cached[0] == request:
-        return cached[1]
-    cycles = list(public_cycles(commune))
-    for cycle in cycles:
-        cycle.commune = commune
-    if request is not None:
-        setattr(commune, CYCLES_CACHE, (request, cycles))
-    return cycles
-
-
-def voting_cycle(commune, *, request: int | None = None) -> Cycle | None:
-    """The commune's published cycle in its voting phase today (the latest if several), else None."""
-    if not budgeting_enabled(commune):
-        return None
-    cycles = published_cycles(commune, request=request)
-    return next((cycle for cycle in cycles if phase_of(cycle) == VOTING), None)
-
-
-def ideas_cycle(commune, *, channel: str, request: int | None = None) -> Cycle | None:
-    """The commune's published cycle accepting ideas today on this channel, else None."""
-    if not budgeting_enabled(commune):
-        return None
-    cycles = published_cycles(commune, request=request)
-    return next((cycle for cycle in cycles if submission_open(cycle, channel=channel)), None)
-
-
-def caller_residence(phone: str) -> int | None:
-    """The arrondissement a phone declared: by phone ("my profile", or when it voted), else on its account."""
-    profile = caller_profile(phone)
-    if profile is not None and profile.arrondissement_id:
-        return profile.arrondissement_id
-    return User.objects.filter(phone=phone).values_list("arrondissement_id", flat=True).first()
-
-
-def declare_residence(phone: str, arrondissement: Arrondissement) -> None:
-    """Keep the arrondissement a caller said they live in (their phone profile), so that the same phone
-    votes in one arrondissement's envelope whatever the channel (self-declared: a documented limit)."""
-    caller_profile_set(phone=phone, trait="arrondissement", value=arrondissement)
-
-
-def phone_voter(context, *, arrondissement: int | None, age_ok: bool = False) -> Voter:
-    """The voter behind the calling phone, living in `arrondissement` (None: commune-wide envelope only);
-    `age_ok` when they confirmed the minimum age on screen."""
-    voter = voter_from_phone(context.phone, channel=context.channel, arrondissement_id=arrondissement)
-    return dataclasses.replace(voter, declared_minimum_age=True) if age_ok else voter
-
-
-def voting_open(context) -> bool:
-    return voting_cycle(context.commune, request=context.inbound_id) is not None
-
-
-def ideas_open(context) -> bool:
-    return ideas_cycle(context.commune, channel=context.channel, request=context.inbound_id) is not None
-
-
 # Voting: who, which envelope ---------------------------------------------------------------------------
 @screen
-def vote_start(context: UssdContext):
+def vote_start(context: UssdContext) -> Menu | Prompt | Finish:
     """The caller's residence (asked once when the cycle has arrondissement envelopes), then the envelope."""
     cycle = voting_cycle(context.commune)
-    if cycle is None:
-        return Finish(pgettext("ussd", "Le vote du budget participatif n'est pas ouvert."))
-    residence = caller_residence(context.phone)
-    if residence is None and cycle.envelopes.filter(arrondissement__isnull=False).exists():
+    if cycle is None or context.commune is None:
+        return _not_open()
+    residence = residence_of(context.phone, commune_id=context.commune.pk)
+    if residence is None and has_arrondissement_envelopes(cycle):
         return _residence_menu(context)
     return vote_envelopes(context, arrondissement=residence)
 
 
+def _not_open() -> Finish:
+    return Finish(pgettext("ussd", "Le vote du budget participatif n'est pas ouvert."))
+
+
 def _residence_menu(context: UssdContext) -> Menu:
-    def choose(arrondissement: Arrondissement):
+    def choose(arrondissement: Arrondissement) -> Callable[[], Outcome]:
         def chosen() -> Outcome:
-            declare_residence(context.phone, arrondissement)
+            residence_declare(phone=context.phone, arrondissement=arrondissement)
             return goto(vote_envelopes, arrondissement=arrondissement.pk)
 
         return chosen
 
-    arrondissements = Arrondissement.objects.filter(commune=context.commune).order_by("name")
+    arrondissements = commune_arrondissements(context.commune) if context.commune else []
     options = [Option(item.name, choose(item)) for item in arrondissements]
     options.append(
         Option(pgettext("ussd", "Je préfère ne pas dire"), goto(vote_envelopes, arrondissement=None))
@@ -190,11 +104,11 @@ def _residence_menu(context: UssdContext) -> Menu:
 
 
 @screen
-def vote_envelopes(context: UssdContext, arrondissement: int | None):
+def vote_envelopes(context: UssdContext, arrondissement: int | None) -> Menu | Prompt | Finish:
     """The envelopes this resident votes in; straight to the ballot when there is only one."""
     cycle = voting_cycle(context.commune)
     if cycle is None:
-        return Finish(pgettext("ussd", "Le vote du budget participatif n'est pas ouvert."))
+        return _not_open()
     envelopes = envelopes_for(cycle, arrondissement)
     if not envelopes:
         return Finish(pgettext("ussd", "Ce vote est réservé aux habitants de certains arrondissements."))
@@ -218,20 +132,33 @@ def _envelope_option(envelope: Envelope, arrondissement: int | None, voted: bool
 
 
 def _envelope(context: UssdContext, pk: int) -> Envelope | None:
-    """The envelope of this pk in the session's commune (a stored frame may outlive a change of commune)."""
-    return (
-        Envelope.objects.select_related("cycle__commune", "arrondissement")
-        .filter(pk=pk, cycle__commune=context.commune)
-        .first()
+    """The envelope of this pk in the session's commune (a stored frame may outlive a change of commune),
+    None when it is not there for this caller (the same access rule as the web's)."""
+    if context.commune is None:
+        return None
+    try:
+        return access_envelope(actor=None, commune=context.commune, id=pk)
+    except NotFound:
+        return None
+
+
+def phone_voter(context: UssdContext, *, arrondissement: int | None, age_ok: bool = False) -> Voter:
+    """The voter behind the calling phone, living in `arrondissement` (decided at the first screen by the
+    one residence rule, None: commune-wide envelope only); `age_ok` when they said on screen that they
+    reach the minimum age (counts only when their age is not known otherwise: voters.age_eligibility)."""
+    return voter_for_phone(
+        context.phone, channel=context.channel, residence=Residence(arrondissement), old_enough=age_ok
     )
 
 
 @screen
-def vote_envelope(context: UssdContext, envelope: int, arrondissement: int | None, age_ok: bool = False):
+def vote_envelope(
+    context: UssdContext, envelope: int, arrondissement: int | None, age_ok: bool = False
+) -> Menu | Prompt | Finish:
     """May this phone vote here (phase, envelope, age: asked when unknown, already voted)? Then the ballot."""
     found = _envelope(context, envelope)
     if found is None:
-        return Finish(pgettext("ussd", "Le vote du budget participatif n'est pas ouvert."))
+        return _not_open()
     voter = phone_voter(context, arrondissement=arrondissement, age_ok=age_ok)
     try:
         voter_check(envelope=found, voter=voter)
@@ -277,7 +204,7 @@ class Draft:
     chosen: list[int]
     points: list[int]
 
-    def data(self, **changes) -> dict:
+    def data(self, **changes: Any) -> dict[str, Any]:
         return dataclasses.asdict(dataclasses.replace(self, **changes))
 
 
@@ -293,12 +220,12 @@ def vote_ballot(
     age_ok: bool,
     chosen: list[int],
     points: list[int],
-):
+) -> Menu | Finish:
     """The projects of the envelope (paged, numbered), the chosen ones marked, the running total on top;
     picking one adds or removes it; the last option goes to the confirmation."""
     found = _envelope(context, envelope)
     if found is None:
-        return Finish(pgettext("ussd", "Le vote du budget participatif n'est pas ouvert."))
+        return _not_open()
     draft = Draft(envelope, arrondissement, age_ok, list(chosen), list(points))
     projects = _projects(found)
     spent = sum(project.cost for project in projects if project.number in draft.chosen)
@@ -353,7 +280,7 @@ def _project_label(envelope: Envelope, draft: Draft, project: Proposal) -> str:
     return f"{mark}{cut(' '.join(project.title.split()), room)} {cost}"
 
 
-def _pick(envelope: Envelope, draft: Draft, project: Proposal, spent: int):
+def _pick(envelope: Envelope, draft: Draft, project: Proposal, spent: int) -> Outcome | Callable[[], Outcome]:
     """What choosing a project does: remove it if chosen, else ask its points (cumulative) or add it if
     the ballot still follows the rules (else a short reason, and nothing changes). `spent`: the chosen
     ones' cost."""
@@ -402,8 +329,8 @@ def vote_points(
     """Cumulative ballots: how many points for this project (at least 1, within what is left)."""
     found = _envelope(context, envelope)
     project = ballot_proposals(found).get(number) if found else None
-    if project is None:
-        return Finish(pgettext("ussd", "Le vote du budget participatif n'est pas ouvert."))
+    if project is None or found is None:
+        return _not_open()
     draft = Draft(envelope, arrondissement, age_ok, list(chosen), list(points))
     left = (found.cycle.points_per_voter or 0) - sum(draft.points)
 
@@ -435,7 +362,7 @@ def vote_confirm(
 ) -> Menu | Finish:
     found = _envelope(context, envelope)
     if found is None:
-        return Finish(pgettext("ussd", "Le vote du budget participatif n'est pas ouvert."))
+        return _not_open()
     draft = Draft(envelope, arrondissement, age_ok, list(chosen), list(points))
     options = [
         Option(pgettext("ussd", "Confirmer"), lambda: _cast(context, found, draft)),
@@ -498,81 +425,4 @@ def _cast(context: UssdContext, envelope: Envelope, draft: Draft) -> Outcome:
             "Vote enregistré. Reçu : %(code)s (envoyé aussi par SMS) : il prouve que votre vote est compté.",
         )
         % values
-    )
-
-
-# Ideas -------------------------------------------------------------------------------------------------
-@screen
-def idea_title(context: UssdContext) -> Prompt:
-    def answer(text: str) -> Outcome:
-        text = " ".join(text.split())
-        if len(text) < TITLE_LENGTH[0]:
-            return Invalid(
-                pgettext("ussd", "Trop court : %(low)s lettres au moins.") % {"low": TITLE_LENGTH[0]}
-            )
-        return goto(idea_place, title=text[: TITLE_LENGTH[1]])
-
-    title = pgettext("ussd", "Votre idée de projet en quelques mots (exemple : Forage à Zou) :")
-    return Prompt(title=title, answer=answer)
-
-
-@screen
-def idea_place(context: UssdContext, title: str) -> Menu | Prompt:
-    arrondissements = list(Arrondissement.objects.filter(commune=context.commune).order_by("name"))
-    if not arrondissements:
-        return idea_description(context, title=title, arrondissement=None)
-    options = [
-        Option(item.name, goto(idea_description, title=title, arrondissement=item.pk))
-        for item in arrondissements
-    ]
-    options.append(
-        Option(pgettext("ussd", "Toute la commune"), goto(idea_description, title=title, arrondissement=None))
-    )
-    return Menu(title=pgettext("ussd", "Pour quel arrondissement ?"), options=options)
-
-
-@screen
-def idea_description(context: UssdContext, title: str, arrondissement: int | None) -> Prompt:
-    def answer(text: str) -> Outcome:
-        text = " ".join(text.split())
-        if len(text) < DESCRIPTION_LENGTH[0]:
-            return Invalid(
-                pgettext("ussd", "Trop court : %(low)s lettres au moins.") % {"low": DESCRIPTION_LENGTH[0]}
-            )
-        return goto(idea_confirm, title=title, arrondissement=arrondissement, description=text)
-
-    return Prompt(title=pgettext("ussd", "Décrivez-la : quoi, où, pour qui ?"), answer=answer)
-
-
-@screen
-def idea_confirm(context: UssdContext, title: str, arrondissement: int | None, description: str) -> Menu:
-    draft = {"title": title, "arrondissement": arrondissement, "description": description}
-    text = pgettext("ussd", "Envoyer votre idée « %(title)s » à la mairie de %(commune)s ?") % {
-        "title": cut(title, 50),
-        "commune": context.commune.name,
-    }
-    return Menu(title=text, options=[Option(pgettext("ussd", "Envoyer"), lambda: _submit(context, draft))])
-
-
-def _submit(context: UssdContext, draft: dict) -> Outcome:
-    cycle = ideas_cycle(context.commune, channel=context.channel)
-    if cycle is None:
-        return Finish(pgettext("ussd", "Le dépôt des idées est fermé."))
-    arrondissement = Arrondissement.objects.filter(
-        pk=draft["arrondissement"], commune=context.commune
-    ).first()
-    try:
-        proposal = proposal_submit(
-            cycle=cycle,
-            title=draft["title"],
-            description=draft["description"],
-            arrondissement=arrondissement,
-            author_phone=context.phone,
-            channel=context.channel,
-        )
-    except ValidationError as error:
-        return Finish(cut(" ".join(error.messages), SCREEN))
-    return Finish(
-        pgettext("ussd", "Merci ! Votre idée n° %(number)s est enregistrée. La mairie l'examinera.")
-        % {"number": proposal.number}
     )
