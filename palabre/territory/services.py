@@ -20,7 +20,6 @@ from palabre.territory.models import Arrondissement, Commune, Department, Villag
 M = TypeVar("M", bound=models.Model)
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "benin.json"
-SETTINGS_FIELDS = ("modules", "languages", "contact_phone", "contact_email", "address", "ussd_extension")
 
 
 @dataclass
@@ -158,27 +157,7 @@ def commune_update_settings(
         "ussd_extension": ussd_extension.strip(),
     }
     with transaction.atomic():
-        commune = Commune.objects.select_for_update().get(pk=commune.pk)
-        changes = {
-            name: [getattr(commune, name), value]
-            for name, value in new_values.items()
-            if getattr(commune, name) != value
-        }
-        if not changes:
-            return commune
-        for name, value in new_values.items():
-            setattr(commune, name, value)
-        commune.settings_updated_at = timezone.now()
-        commune.full_clean()
-        commune.save(update_fields=[*SETTINGS_FIELDS, "settings_updated_at"])
-        audit_record(
-            action="territory.settings_updated",
-            actor_id=getattr(by, "pk", None),
-            commune_id=commune.pk,
-            target=commune,
-            data={"changes": changes},
-        )
-    return commune
+        return _commune_change(commune, new_values, action="territory.settings_updated", by=by, dated=True)
 
 
 def commune_update_status(
@@ -189,23 +168,32 @@ def commune_update_status(
     Raises ValidationError naming the faulty field; records who changed what."""
     new_values: dict[str, Any] = {"slug": slug.strip(), "is_active": is_active}
     with transaction.atomic():
-        commune = Commune.objects.select_for_update().get(pk=commune.pk)
-        changes = {
-            name: [getattr(commune, name), value]
-            for name, value in new_values.items()
-            if getattr(commune, name) != value
-        }
-        if not changes:
-            return commune
-        for name, value in changes.items():
-            setattr(commune, name, value[1])
-        commune.full_clean()
-        commune.save(update_fields=list(changes))
-        audit_record(
-            action="territory.status_updated",
-            actor_id=getattr(by, "pk", None),
-            commune_id=commune.pk,
-            target=commune,
-            data={"changes": changes},
-        )
+        return _commune_change(commune, new_values, action="territory.status_updated", by=by)
+
+
+def _commune_change(
+    commune: Commune,
+    new_values: dict[str, Any],
+    *,
+    action: str,
+    by: AbstractBaseUser | None,
+    dated: bool = False,
+) -> Commune:
+    """Apply the values that differ (the row locked), validate, save them, and audit `action` with each
+    change as [before, after]; nothing when nothing differs. `dated`: also stamp `settings_updated_at`."""
+    commune = Commune.objects.select_for_update().get(pk=commune.pk)
+    changes = {name: [getattr(commune, name), value] for name, value in new_values.items()
+               if getattr(commune, name) != value}  # fmt: skip
+    if not changes:
+        return commune
+    for name, (_before, after) in changes.items():
+        setattr(commune, name, after)
+    fields = list(changes)
+    if dated:
+        commune.settings_updated_at = timezone.now()
+        fields.append("settings_updated_at")
+    commune.full_clean()
+    commune.save(update_fields=fields)
+    audit_record(action=action, actor_id=getattr(by, "pk", None), commune_id=commune.pk, target=commune,
+                 data={"changes": changes})  # fmt: skip
     return commune
