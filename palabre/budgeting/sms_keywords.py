@@ -189,11 +189,18 @@ def _refusal(
     envelope = rejected.envelope
     if rejected.code == "wrong_envelope" and not residence.is_known and envelope and envelope.arrondissement:
         choice = next(choice for choice in ballots if choice.envelope == envelope)
+        # The command to send names the commune too (a phone may have none remembered) and repeats every
+        # choice typed, those of the other envelopes included: sent as is, it casts the whole vote.
         return pgettext(
             "sms",
             "Palabre : les projets %(numbers)s sont ceux de %(arrondissement)s. Si vous y habitez, "
-            "envoyez : VOTE %(arrondissement)s %(numbers)s",
-        ) % {"numbers": " ".join(map(str, choice.numbers)), "arrondissement": envelope.arrondissement.name}
+            "envoyez : VOTE %(commune)s %(arrondissement)s %(typed)s",
+        ) % {
+            "numbers": " ".join(map(str, choice.numbers)),
+            "arrondissement": envelope.arrondissement.name,
+            "commune": envelope.cycle.commune.name,
+            "typed": " ".join(typed.split()),
+        }
     text = rejected.message
     if rejected.code == "age_unknown":
         text = pgettext(

@@ -86,7 +86,18 @@ class PlaceForm(forms.Form):
         return cleaned
 
 
-class DetailsForm(forms.Form):
+class TextsNotCut(forms.Form):
+    """A textarea's `maxlength` makes browsers drop what is pasted past it, without a word: the length is
+    checked on the server, which says so next to the field and gives the whole text back to shorten."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.pop("maxlength", None)
+
+
+class DetailsForm(TextsNotCut):
     """Step 2 of filing: what happened, files, and who is filing (or nobody: anonymous)."""
 
     place_description = forms.CharField(
@@ -180,7 +191,7 @@ class TrackingForm(forms.Form):
         return code
 
 
-class InformationForm(forms.Form):
+class InformationForm(TextsNotCut):
     text = forms.CharField(
         label=_("Ajouter des informations"),
         max_length=DESCRIPTION_MAX_LENGTH,
@@ -190,7 +201,7 @@ class InformationForm(forms.Form):
     )
 
 
-class DisagreeForm(forms.Form):
+class DisagreeForm(TextsNotCut):
     reason = forms.CharField(
         label=_("Le problème n'est pas réglé ? Dites pourquoi"),
         max_length=DESCRIPTION_MAX_LENGTH,

@@ -143,13 +143,24 @@ def test_another_arrondissements_envelope_is_refused(bohicon, ballots, saclo):
 
 def test_a_phone_without_residence_names_its_arrondissement_which_is_kept(bohicon, ballots, passagon, saclo):
     assert send("VOTE 11", bohicon) == (
-        "Palabre : les projets 11 sont ceux de Passagon. Si vous y habitez, envoyez : VOTE Passagon 11"
+        "Palabre : les projets 11 sont ceux de Passagon. "
+        "Si vous y habitez, envoyez : VOTE Bohicon Passagon 11"
     )
     assert send("VOTE Saclo 11", bohicon).startswith("Palabre : les projets 11 sont ceux de Passagon.")
     assert not CallerProfile.objects.exists()
     assert "merci" in send("VOTE Passagon 11", bohicon)
     assert CallerProfile.objects.get(phone_key=phone_key(VOTER_PHONE)).arrondissement == passagon
     assert VoterRecord.objects.get().arrondissement == passagon
+
+
+def test_the_command_suggested_to_a_phone_without_commune_casts_the_whole_vote(bohicon, ballots, passagon):
+    """A phone with no remembered commune named it in the text: the suggested command names it too and
+    keeps the commune-wide choices, so that sending it as is casts both ballots."""
+    hint = send("VOTE Bohicon 1 11")
+    suggested = hint.split("envoyez : ", 1)[1]
+    assert suggested == "VOTE Bohicon Passagon 1 11"
+    assert "vos votes sont comptés" in send(suggested)
+    assert Ballot.objects.count() == 2
 
 
 def test_a_refused_ballot_does_not_keep_the_declared_residence(bohicon, ballots):

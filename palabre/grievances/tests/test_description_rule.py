@@ -36,6 +36,7 @@ def test_the_web_form_shows_the_rule_and_keeps_what_was_typed(client, water, vil
     response = client.post(url("file", water.commune), data)
     assert response.status_code == 200 and not Complaint.objects.exists()
     assert "2000" in response.text and "x" * 2001 in response.text
+    assert "maxlength" not in response.text.split("<textarea", 1)[1].split(">", 1)[0]  # nothing cut silently
 
 
 def test_an_sms_too_short_gets_the_services_words(bohicon):
