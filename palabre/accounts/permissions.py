@@ -1,7 +1,7 @@
 """Who may open staff pages. Every mismatch answers 404 so nobody learns what exists."""
 
 from collections.abc import Collection
-from typing import Protocol, cast
+from typing import TypeGuard
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -10,20 +10,28 @@ from palabre.accounts.models import COMMUNE_ROLES, Membership, Role, User
 from palabre.territory.models import Commune
 
 
-class _OTPUser(Protocol):
-    """What django_otp's OTPMiddleware adds, at run time, to the user of every request."""
-
-    def is_verified(self) -> bool: ...
+def is_verified_staff(actor: object) -> TypeGuard[User]:
+    """An active account signed in with its second factor: django_otp's OTPMiddleware gives the user of a
+    request `is_verified()`; a user read elsewhere (a phone caller's account) never has it. The one check
+    every staff page and every actor-shaped staff helper makes."""
+    if not isinstance(actor, User) or not actor.is_active:
+        return False
+    is_verified = getattr(actor, "is_verified", None)
+    return callable(is_verified) and bool(is_verified())
 
 
 def _require_verified_staff(request: HttpRequest) -> User:
     """The signed-in user, once they gave their second factor; 404 otherwise."""
     user = request.user
-    if not user.is_authenticated:
+    if not is_verified_staff(user):
         raise Http404
-    if not user.is_active:
-        raise Http404
-    if not cast(_OTPUser, user).is_verified():
+    return user
+
+
+def access_platform_admin(request: HttpRequest) -> User:
+    """The platform administrator (a superuser signed in with their second factor); anyone else 404."""
+    user = _require_verified_staff(request)
+    if not user.is_superuser:
         raise Http404
     return user
 

@@ -12,13 +12,12 @@ paper ballots: the planning officer, the commune administrator, the secretary ge
 must have signed in with their second factor.
 """
 
-from typing import Protocol
-
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from palabre.accounts.models import Membership, Role, User
+from palabre.accounts.permissions import is_verified_staff
 from palabre.budgeting.models import Cycle, Envelope, PaperBatch, Proposal
 from palabre.core.permissions import NotFound
 from palabre.territory.models import Commune, Module
@@ -28,12 +27,6 @@ Actor = User | AnonymousUser | None
 
 MODULE = Module.BUDGETING
 MANAGER_ROLES = (Role.PLANNING_OFFICER, Role.COMMUNE_ADMIN, Role.SECRETARY_GENERAL, Role.MAYOR)
-
-
-class _OTPUser(Protocol):
-    """What django_otp's OTPMiddleware adds, at run time, to the user of every request."""
-
-    def is_verified(self) -> bool: ...
 
 
 def access_budgeting_commune(commune_slug: str, *, request: HttpRequest) -> Commune:
@@ -102,22 +95,12 @@ def access_budgeting_staff(*, actor: Actor, commune: Commune) -> Membership:
     """The actor's managing membership in the commune: verified staff (second factor) with a manager role
     there, in an active commune that runs participatory budgets."""
     _runs_budgets(commune)
-    if actor is None or not isinstance(actor, User):
-        raise NotFound
-    if not actor.is_active:
-        raise NotFound
-    if not _is_verified(actor):
+    if not is_verified_staff(actor):
         raise NotFound
     membership = Membership.objects.filter(user=actor, commune=commune, role__in=MANAGER_ROLES).first()
     if membership is None:
         raise NotFound
     return membership
-
-
-def _is_verified(user: User) -> bool:
-    """Signed in with the second factor (OTPMiddleware's `is_verified`; a user read elsewhere never is)."""
-    is_verified = getattr(user, "is_verified", None)
-    return callable(is_verified) and bool(is_verified())
 
 
 def access_cycle_staff(*, actor: Actor, commune: Commune, id: int) -> Cycle:

@@ -11,7 +11,7 @@
 
 What is kept of a request: its gateway, kind, status, times, commune and two keyed hashes (of the provider's
 id and of the number), never its text, payload or reply (they may hold a complaint's description, a
-ballot or a receipt code). A handler that filed something whose sender must stay untraceable (an
+ballot or a receipt code). A service that filed something whose sender must stay untraceable (an
 anonymous complaint) calls `palabre.channels.privacy.caller_forget()`: the number's hash is then erased
 from this request and the caller's recent ones. `inbound_sweep` deletes rows after the retention period.
 

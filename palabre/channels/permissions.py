@@ -1,35 +1,13 @@
 """Who may open the channels staff pages: the commune's administrators (requests, blocked numbers), the
 platform administrator (gateway setup). Every mismatch answers 404."""
 
-from typing import Protocol, cast
-
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from palabre.accounts.models import Role
 from palabre.accounts.permissions import access_commune_staff
 from palabre.channels.models import InboundMessage, PhoneProfile
 from palabre.territory.models import Commune
-
-
-class _OTPUser(Protocol):
-    """What django_otp's OTPMiddleware adds to the user of every request."""
-
-    def is_verified(self) -> bool: ...
-
-
-def access_platform_admin(request: HttpRequest) -> None:
-    """The platform administrator (a superuser signed in with their second factor); anyone else 404: the
-    gateway setup pages name the secrets of every commune's accounts."""
-    user = request.user
-    if not user.is_authenticated:
-        raise Http404
-    if not user.is_active:
-        raise Http404
-    if not user.is_superuser:
-        raise Http404
-    if not cast(_OTPUser, user).is_verified():
-        raise Http404
 
 
 def access_channels_admin(request: HttpRequest, commune_slug: str) -> Commune:

@@ -1,9 +1,10 @@
-"""Forgetting a caller: what a handler calls after filing something whose sender must stay untraceable.
+"""Forgetting a caller: what a service calls after filing something whose sender must stay untraceable.
 
 An anonymous complaint filed by USSD takes several requests; each stored request keeps the keyed hash of
-the caller's number (for the rate limits), and their times match the complaint's. A handler that files
-such a thing calls `caller_forget()`: once the request is processed, the number's hash is erased from it
-and from the same number's requests of the last `FORGET_WINDOW`, and its USSD sessions are deleted.
+the caller's number (for the rate limits), and their times match the complaint's. The service that files
+such a thing (`complaint_file`) calls `caller_forget()`: once the request is processed, the number's hash
+is erased from it and from the same number's requests of the last `FORGET_WINDOW`, and its USSD sessions
+are deleted.
 """
 
 import datetime

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from palabre.accounts.permissions import access_platform_admin
 from palabre.accounts.queries import demo_staff_codes
 from palabre.channels import queries
 from palabre.channels.forms import BlockForm
@@ -19,12 +20,7 @@ from palabre.channels.gateways import inbound_gateway, inbound_gateway_classes
 from palabre.channels.gateways.base import InboundRejected
 from palabre.channels.inbound import inbound_handle
 from palabre.channels.models import InboundKind
-from palabre.channels.permissions import (
-    access_blocked_phone,
-    access_channels_admin,
-    access_inbound,
-    access_platform_admin,
-)
+from palabre.channels.permissions import access_blocked_phone, access_channels_admin, access_inbound
 from palabre.channels.phones import phone_block, phone_unblock
 from palabre.channels.queries import recent_console_messages
 from palabre.core.http import client_ip

@@ -14,7 +14,6 @@ from django.utils.translation import pgettext
 from phonenumber_field.phonenumber import PhoneNumber
 
 from palabre.accounts.queries import user_by_phone
-from palabre.channels.privacy import caller_forget
 from palabre.channels.ussd.engine import Finish, Invalid, Menu, Option, Outcome, Prompt, goto, screen
 from palabre.channels.ussd.sessions import UssdContext, caller_traits
 from palabre.core.permissions import NotFound
@@ -27,13 +26,9 @@ from palabre.grievances.permissions import (
     access_tracked_complaint,
     access_village,
 )
-from palabre.grievances.queries import (
-    active_categories,
-    commune_arrondissements,
-    complaints_of_phone,
-    villages_of_arrondissement,
-)
+from palabre.grievances.queries import active_categories, complaints_of_phone, villages_of_arrondissement
 from palabre.territory.models import Module
+from palabre.territory.queries import commune_arrondissements
 
 RECENT_COUNT = 5
 
@@ -54,7 +49,7 @@ def file_category(context: UssdContext) -> Menu:
 
 @screen
 def file_arrondissement(context: UssdContext, category: int) -> Menu | Prompt:
-    arrondissements = list(commune_arrondissements(context.commune))
+    arrondissements = commune_arrondissements(context.commune)
     if not arrondissements:
         return file_description(context, category=category, arrondissement=None, village=None)
     options = [
@@ -153,8 +148,6 @@ def _file(context: UssdContext, draft: dict) -> Outcome:
         )
     except ValidationError as error:  # the service's own words (the phone simulator's refusal too)
         return Finish(" ".join(error.messages))
-    if complaint.is_anonymous or complaint.category.is_sensitive:
-        caller_forget()  # no trace of this number beside the filing's time in the channels' tables
     return Finish(
         pgettext(
             "ussd", "Plainte enregistrée. Votre code de suivi : %(code)s. Réponse attendue d'ici le %(date)s."

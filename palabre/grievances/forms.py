@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.forms import GroupedChoiceIterator, PhoneField
 from palabre.grievances.models import Status
-from palabre.grievances.services import DESCRIPTION_MAX_LENGTH, normalize_code
+from palabre.grievances.services import normalize_code
 from palabre.territory.models import Arrondissement, Commune, Village
 
 
@@ -86,18 +86,7 @@ class PlaceForm(forms.Form):
         return cleaned
 
 
-class TextsNotCut(forms.Form):
-    """A textarea's `maxlength` makes browsers drop what is pasted past it, without a word: the length is
-    checked on the server, which says so next to the field and gives the whole text back to shorten."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.pop("maxlength", None)
-
-
-class DetailsForm(TextsNotCut):
+class DetailsForm(forms.Form):
     """Step 2 of filing: what happened, files, and who is filing (or nobody: anonymous)."""
 
     place_description = forms.CharField(
@@ -115,7 +104,6 @@ class DetailsForm(TextsNotCut):
     description = forms.CharField(
         label=_("Ce qui s'est passé"),
         required=False,
-        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Écrivez-le ici, ou enregistrez un message vocal plus bas."),
     )
@@ -191,20 +179,18 @@ class TrackingForm(forms.Form):
         return code
 
 
-class InformationForm(TextsNotCut):
+class InformationForm(forms.Form):
     text = forms.CharField(
         label=_("Ajouter des informations"),
-        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Seuls les agents de la mairie les liront."),
         error_messages={"required": _("Écrivez ce que vous voulez ajouter.")},
     )
 
 
-class DisagreeForm(TextsNotCut):
+class DisagreeForm(forms.Form):
     reason = forms.CharField(
         label=_("Le problème n'est pas réglé ? Dites pourquoi"),
-        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("La plainte sera rouverte."),
         error_messages={"required": _("Dites pourquoi vous n'êtes pas d'accord.")},

@@ -22,6 +22,7 @@ from palabre.grievances.models import Category, Complaint, ResponseTemplate
 from palabre.grievances.open311.models import Open311ApiKey
 from palabre.territory.models import Arrondissement, Commune, Module, Village
 from palabre.territory.permissions import access_commune
+from palabre.territory.queries import commune_arrondissement
 
 Actor = User | AnonymousUser | None
 
@@ -116,7 +117,7 @@ def access_category(*, actor: Actor, commune: Commune, id: int | None) -> Catego
 
 def access_arrondissement(*, actor: Actor, commune: Commune, id: int | None) -> Arrondissement:
     """An arrondissement of the commune, to place a complaint in (anyone may file)."""
-    arrondissement = Arrondissement.objects.filter(commune=commune, pk=id).first() if id else None
+    arrondissement = commune_arrondissement(commune, id)
     if arrondissement is None:
         raise NotFound
     return arrondissement

@@ -26,7 +26,7 @@ from palabre.grievances.models import (
 )
 from palabre.grievances.permissions import FOCAL_POINT, HANDLER_ROLES, SENSITIVE_ROLES
 from palabre.grievances.services.common import normalize_code
-from palabre.territory.models import Arrondissement, Commune, Village
+from palabre.territory.models import Commune, Village
 
 QUEUE_RELATED = ("category", "arrondissement", "village", "assignee")
 PUBLIC_RELATED = ("category", "arrondissement", "village")
@@ -42,11 +42,6 @@ def fallback_category(commune: Commune, *, code: str) -> Category | None:
     """The commune's active category `code` ("other"), else its first active one (None if none is)."""
     categories = active_categories(commune)
     return categories.filter(code=code).first() or categories.first()
-
-
-def commune_arrondissements(commune: Commune) -> QuerySet[Arrondissement]:
-    """The commune's arrondissements by name: where a complaint can be placed."""
-    return Arrondissement.objects.filter(commune=commune).order_by("name")
 
 
 def villages_of_arrondissement(commune: Commune, arrondissement_id: int) -> QuerySet[Village]:

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext
 from phonenumber_field.phonenumber import PhoneNumber
 
-from palabre.channels.privacy import caller_forget
 from palabre.channels.router import InboundContext, Reply
 from palabre.channels.sms.keywords import fold
 from palabre.channels.sms.places import take_commune
@@ -79,8 +78,6 @@ def file_by_sms(context: InboundContext, text: str) -> str | Reply:
         reporter_phone=PhoneNumber.from_string(context.phone),
         language=context.language,
     )
-    if category.is_sensitive:
-        caller_forget()  # the reporter's number stays on the complaint, for the focal point only
     return Reply(text="", commune_id=complaint.commune_id)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from palabre.core.openings import Opening, openings_for
 from palabre.territory import boundaries
-from palabre.territory.models import Commune, Department
+from palabre.territory.models import Arrondissement, Commune, Department
 
 
 @dataclass
@@ -67,3 +67,15 @@ def commune_overview(commune: Commune) -> CommuneOverview:
         modules=commune.enabled_modules(),
         outline_svg=mark_safe(outline),
     )
+
+
+def commune_arrondissements(commune: Commune) -> list[Arrondissement]:
+    """The commune's arrondissements by name (the menus that ask where)."""
+    return list(Arrondissement.objects.filter(commune=commune).order_by("name"))
+
+
+def commune_arrondissement(commune: Commune, id: int | None) -> Arrondissement | None:
+    """The commune's arrondissement of this id; None for none, or for another commune's."""
+    if id is None:
+        return None
+    return Arrondissement.objects.filter(commune=commune, pk=id).first()

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext
 
 from palabre.budgeting.channels.shared import SCREEN, ideas_cycle
-from palabre.budgeting.queries.voting import commune_arrondissement, commune_arrondissements
 from palabre.budgeting.services.proposals import DESCRIPTION_LENGTH, TITLE_LENGTH, proposal_submit
 from palabre.channels.ussd.engine import Finish, Invalid, Menu, Option, Outcome, Prompt, cut, goto, screen
 from palabre.channels.ussd.sessions import UssdContext
+from palabre.territory.queries import commune_arrondissement, commune_arrondissements
 
 
 @screen

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext
 from palabre.budgeting.channels.shared import SCREEN, short_money, voting_cycle
 from palabre.budgeting.models import BallotKind, Envelope, Proposal
 from palabre.budgeting.permissions import access_envelope
-from palabre.budgeting.queries.voting import commune_arrondissements, has_arrondissement_envelopes
+from palabre.budgeting.queries.voting import has_arrondissement_envelopes
 from palabre.budgeting.services.voters import (
     Residence,
     Voter,
@@ -55,6 +55,7 @@ from palabre.channels.ussd.sessions import UssdContext
 from palabre.core.permissions import NotFound
 from palabre.core.validators import parse_ascii_int
 from palabre.territory.models import Arrondissement
+from palabre.territory.queries import commune_arrondissements
 
 # What the options and navigation of the confirm screen take ("1. Confirmer", "2. Modifier", "0. Retour
 # 00. Menu", and the engine's room for a notice), so that the chosen projects are cut to fit above them.

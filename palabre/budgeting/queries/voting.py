@@ -8,7 +8,6 @@ from palabre.budgeting.models import BallotKind, Cycle, Envelope, Proposal
 from palabre.budgeting.queries.cycles import ballot_rule_text, cycle_envelopes
 from palabre.budgeting.services.voters import Voter, may_vote_in
 from palabre.budgeting.services.voting import ballot_proposals, voted_envelope_ids
-from palabre.territory.models import Arrondissement, Commune
 
 
 @dataclass
@@ -82,15 +81,3 @@ def envelopes_by_number(cycle: Cycle) -> dict[int, Envelope]:
     for envelope in cycle.envelopes.select_related("cycle__commune", "arrondissement"):
         where.update(dict.fromkeys(ballot_proposals(envelope), envelope))
     return where
-
-
-def commune_arrondissements(commune: Commune) -> list[Arrondissement]:
-    """The commune's arrondissements by name (residence and idea place menus)."""
-    return list(Arrondissement.objects.filter(commune=commune).order_by("name"))
-
-
-def commune_arrondissement(commune: Commune, id: int | None) -> Arrondissement | None:
-    """The commune's arrondissement of this id; None for none, or one of another commune."""
-    if id is None:
-        return None
-    return Arrondissement.objects.filter(commune=commune, pk=id).first()

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from palabre.accounts.models import User
 from palabre.accounts.queries import user_by_phone
 from palabre.budgeting.models import Cycle, Envelope
 from palabre.channels.ussd.sessions import caller_profile, caller_profile_set
 from palabre.core.choices import AgeBand, Channel, age_band_for
+from palabre.core.keyed import keyed_hash
 from palabre.territory.models import Arrondissement
 
 # The youngest and oldest age of each band (None: no upper bound), to compare with a minimum age.
@@ -66,7 +66,7 @@ class Voter:
 
 def voter_key(phone: str) -> str:
     """The keyed hash (server secret) of an E.164 number under which its votes are recorded."""
-    return salted_hmac("palabre.budgeting.voter", phone, algorithm="sha256").hexdigest()
+    return keyed_hash(phone, purpose="budgeting.voter")
 
 
 def voter_from_user(user: User, *, channel: str, today: datetime.date | None = None) -> Voter:

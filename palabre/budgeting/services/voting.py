@@ -33,6 +33,7 @@ from palabre.budgeting.phases import RESULTS, VOTING, phase_of
 from palabre.budgeting.queries.cycles import money
 from palabre.budgeting.services.voters import Voter, _residence_keep, age_eligibility, may_vote_in
 from palabre.channels.phones import phone_is_training
+from palabre.core.keyed import keyed_hash
 from palabre.core.services import guarded_lookup, participation_record, sms_queue
 from palabre.territory.models import Arrondissement, Module
 
@@ -431,7 +432,7 @@ def _receipt_code() -> str:
 def receipt_hash(code: str) -> str:
     """A keyed hash (server secret) of the code: whoever reads the database alone cannot try every code
     (8 characters of 22 is only ~36 bits) to go from a receipt seen in a message log to its ballot."""
-    return salted_hmac("palabre.budgeting.receipt", normalise_receipt(code), algorithm="sha256").hexdigest()
+    return keyed_hash(normalise_receipt(code), purpose="budgeting.receipt")
 
 
 def normalise_receipt(code: str) -> str:

@@ -9,7 +9,6 @@ from palabre.grievances.services.citizen import (
 )
 from palabre.grievances.services.common import normalize_code
 from palabre.grievances.services.filing import (
-    DESCRIPTION_MAX_LENGTH,
     complaint_description_clean,
     complaint_file,
     complaint_support,
@@ -41,7 +40,6 @@ from palabre.grievances.services.sweeps import auto_close_sweep, escalation_swee
 from palabre.grievances.services.transcription import complaint_transcribe
 
 __all__ = [
-    "DESCRIPTION_MAX_LENGTH",
     "ReporterIdentity",
     "auto_close_sweep",
     "categories_ensure_defaults",

@@ -14,6 +14,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from palabre.accounts.models import User
 from palabre.accounts.queries import participant_traits
 from palabre.channels.phones import SIMULATED_REFUSAL, phone_is_training
+from palabre.channels.privacy import caller_forget
 from palabre.core.choices import AgeBand, Channel, Gender
 from palabre.core.services import audit_record, participation_record
 from palabre.core.validators import validate_photo, validate_voice_recording
@@ -207,6 +208,10 @@ def complaint_file(
             target=complaint,
             data={"code": complaint.code, "category": category.code, "channel": channel},
         )
+        if is_anonymous or category.is_sensitive:
+            # Filed by phone: no trace of the number beside the filing's time in the channels' tables
+            # (no effect on the web, where there is none).
+            caller_forget()
     return complaint
 
 
